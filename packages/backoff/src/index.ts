@@ -1,0 +1,1 @@
+export { type BackoffSettings, backoffDelay, sleep } from './backoff';

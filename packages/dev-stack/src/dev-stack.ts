@@ -1,0 +1,242 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ferretdbService, probeMongo } from './ferretdb-process';
+import { kafkaService, probeKafka } from './kafka-process';
+import { withLock } from './lock';
+import { defaultCacheDir, defaultStateRoot } from './paths';
+import { assertPortsFree, parsePort } from './ports';
+import { pidMatches, spawnDetached, stopPid } from './process-supervisor';
+import { elapsed, type LogFn, stderrLog } from './progress';
+import { provisionFerretdb } from './provision-ferretdb';
+import { provisionKafka } from './provision-kafka';
+import { waitUntilReady } from './readiness';
+import type { LocalService } from './service';
+
+/** Defaults sit away from 9092/27017 so a dev stack never fights a system Kafka or mongod. */
+export const DEV_DEFAULT_PORTS = { kafka: 19092, kafkaController: 19093, mongo: 27117 } as const;
+
+export interface DevStackOptions {
+  /** Default "dev"; state lives in ~/.local/state/omni-dev-stack/<name>. */
+  name?: string;
+  stateDir?: string;
+  cacheDir?: string;
+  /** Stop and wipe the stack's data before starting. */
+  fresh?: boolean;
+  /** Defaults: OMNI_STACK_KAFKA_PORT / OMNI_STACK_KAFKA_CONTROLLER_PORT / OMNI_STACK_MONGO_PORT, then 19092/19093/27117. */
+  kafkaPort?: number;
+  kafkaControllerPort?: number;
+  mongoPort?: number;
+  log?: LogFn;
+  readyTimeoutMs?: number;
+}
+
+export interface DevStackInfo {
+  name: string;
+  kafkaBrokers: string;
+  mongoUri: string;
+  stateDir: string;
+  logFiles: { kafka?: string; mongo?: string };
+  /** True when nothing had to be started. */
+  alreadyRunning: boolean;
+}
+
+export interface ServiceStatus {
+  address: string;
+  pid?: number;
+  running: boolean;
+  external: boolean;
+  logFile?: string;
+}
+
+export interface DevStackStatus {
+  name: string;
+  stateDir: string;
+  running: boolean;
+  kafka?: ServiceStatus;
+  mongo?: ServiceStatus;
+}
+
+interface ServiceRecord {
+  pid: number;
+  marker: string;
+  address: string;
+  logFile: string;
+  ports: number[];
+}
+
+/** pids + ports of the detached processes, so later CLI invocations can find and stop them. */
+interface StackRecord {
+  name: string;
+  kafka?: ServiceRecord;
+  mongo?: ServiceRecord;
+  updatedAt?: string;
+}
+
+const RECORD_FILE = 'stack.json';
+
+function resolveDir(opts: DevStackOptions): { name: string; stateDir: string } {
+  const name = opts.name ?? 'dev';
+  return { name, stateDir: opts.stateDir ?? path.join(defaultStateRoot(), name) };
+}
+
+function readRecord(stateDir: string, name: string): StackRecord {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(stateDir, RECORD_FILE), 'utf8')) as StackRecord;
+  } catch {
+    return { name };
+  }
+}
+
+function writeRecord(stateDir: string, rec: StackRecord): void {
+  const file = path.join(stateDir, RECORD_FILE);
+  fs.writeFileSync(`${file}.tmp`, `${JSON.stringify({ ...rec, updatedAt: new Date().toISOString() }, null, 2)}\n`);
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+const alive = (r: ServiceRecord | undefined): r is ServiceRecord => r !== undefined && pidMatches(r.pid, r.marker);
+
+/** Reports the recorded stack without touching it. */
+export function devStackStatus(opts: DevStackOptions = {}): DevStackStatus {
+  const { name, stateDir } = resolveDir(opts);
+  const rec = readRecord(stateDir, name);
+  const status = (r: ServiceRecord | undefined, envAddress: string | undefined): ServiceStatus | undefined => {
+    if (envAddress) return { address: envAddress, running: true, external: true };
+    if (!r) return undefined;
+    return { address: r.address, pid: r.pid, running: alive(r), external: false, logFile: r.logFile };
+  };
+  const kafka = status(rec.kafka, process.env.KAFKA_BROKERS?.trim());
+  const mongo = status(rec.mongo, process.env.MONGODB_URI?.trim());
+  return { name, stateDir, running: Boolean(kafka?.running && mongo?.running), kafka, mongo };
+}
+
+async function stopRecorded(stateDir: string, name: string, log: LogFn): Promise<boolean> {
+  const rec = readRecord(stateDir, name);
+  const running = [rec.kafka, rec.mongo].filter(alive);
+  await Promise.all(
+    running.map(async (r) => {
+      log(`stopping pid ${r.pid} (${r.address})...`);
+      await stopPid(r.pid, r.marker);
+    }),
+  );
+  fs.rmSync(path.join(stateDir, RECORD_FILE), { force: true });
+  return running.length > 0;
+}
+
+/** Stops the named stack's processes (SIGTERM, then SIGKILL after a bound). Returns whether any ran. */
+export async function stopDevStack(opts: DevStackOptions = {}): Promise<boolean> {
+  const { name, stateDir } = resolveDir(opts);
+  const log = opts.log ?? stderrLog;
+  fs.mkdirSync(path.dirname(stateDir), { recursive: true });
+  return withLock(`${stateDir}.lock`, log, () => stopRecorded(stateDir, name, log));
+}
+
+/**
+ * Makes sure the named persistent stack is up: reuses processes that are still alive, starts
+ * the missing ones detached (they outlive this process), and waits until both answer.
+ * KAFKA_BROKERS / MONGODB_URI, when set, are used as-is instead.
+ */
+export async function ensureDevStack(opts: DevStackOptions = {}): Promise<DevStackInfo> {
+  const { name, stateDir } = resolveDir(opts);
+  const log = opts.log ?? stderrLog;
+  fs.mkdirSync(path.dirname(stateDir), { recursive: true });
+  return withLock(`${stateDir}.lock`, log, async () => {
+    const started = Date.now();
+    if (opts.fresh) {
+      await stopRecorded(stateDir, name, log);
+      fs.rmSync(stateDir, { recursive: true, force: true });
+      log(`wiped ${stateDir}`);
+    }
+    fs.mkdirSync(stateDir, { recursive: true });
+    const rec = readRecord(stateDir, name);
+    const extKafka = process.env.KAFKA_BROKERS?.trim();
+    const extMongo = process.env.MONGODB_URI?.trim();
+    const runKafka = !extKafka && !alive(rec.kafka);
+    const runMongo = !extMongo && !alive(rec.mongo);
+    const cacheDir = opts.cacheDir ?? defaultCacheDir();
+
+    const toStart: { key: 'kafka' | 'mongo'; svc: LocalService; ports: number[] }[] = [];
+    const [kafkaLibs, ferretdb] = await Promise.all([
+      runKafka ? provisionKafka(cacheDir, log) : undefined,
+      runMongo ? provisionFerretdb(cacheDir, log) : undefined,
+    ]);
+    const portChecks: { port: number; what: string; envVar: string }[] = [];
+    if (kafkaLibs) {
+      const port =
+        opts.kafkaPort ??
+        parsePort(process.env.OMNI_STACK_KAFKA_PORT, 'OMNI_STACK_KAFKA_PORT') ??
+        DEV_DEFAULT_PORTS.kafka;
+      const controllerPort =
+        opts.kafkaControllerPort ??
+        parsePort(process.env.OMNI_STACK_KAFKA_CONTROLLER_PORT, 'OMNI_STACK_KAFKA_CONTROLLER_PORT') ??
+        DEV_DEFAULT_PORTS.kafkaController;
+      portChecks.push({ port, what: 'Kafka', envVar: 'OMNI_STACK_KAFKA_PORT' });
+      portChecks.push({ port: controllerPort, what: 'Kafka controller', envVar: 'OMNI_STACK_KAFKA_CONTROLLER_PORT' });
+      const svc = kafkaService({
+        libsDir: kafkaLibs,
+        dir: path.join(stateDir, 'kafka'),
+        port,
+        controllerPort,
+        readyTimeoutMs: opts.readyTimeoutMs,
+      });
+      toStart.push({ key: 'kafka', svc, ports: [port, controllerPort] });
+    }
+    if (ferretdb) {
+      const port =
+        opts.mongoPort ??
+        parsePort(process.env.OMNI_STACK_MONGO_PORT, 'OMNI_STACK_MONGO_PORT') ??
+        DEV_DEFAULT_PORTS.mongo;
+      portChecks.push({ port, what: 'FerretDB', envVar: 'OMNI_STACK_MONGO_PORT' });
+      toStart.push({
+        key: 'mongo',
+        svc: ferretdbService({
+          binary: ferretdb,
+          dir: path.join(stateDir, 'ferretdb'),
+          port,
+          readyTimeoutMs: opts.readyTimeoutMs,
+        }),
+        ports: [port],
+      });
+    }
+    await assertPortsFree(portChecks);
+
+    for (const { key, svc, ports } of toStart) {
+      fs.mkdirSync(path.dirname(svc.logFile), { recursive: true });
+      await svc.prepare();
+      const pid = spawnDetached(svc.spec);
+      rec[key] = { pid, marker: svc.spec.marker, address: svc.address, logFile: svc.logFile, ports };
+      log(`started ${svc.what} (pid ${pid}), log: ${svc.logFile}`);
+    }
+    writeRecord(stateDir, rec);
+
+    const waits: Promise<void>[] = [];
+    const wait = (r: ServiceRecord, what: string, probe: () => Promise<void>, timeoutMs: number) =>
+      waitUntilReady(probe, {
+        what,
+        logFile: r.logFile,
+        timeoutMs: opts.readyTimeoutMs ?? timeoutMs,
+        deadReason: () => (pidMatches(r.pid, r.marker) ? undefined : `pid ${r.pid} is gone`),
+      });
+    if (!extKafka && rec.kafka)
+      waits.push(wait(rec.kafka, `Kafka on ${rec.kafka.address}`, () => probeKafka(rec.kafka?.address ?? ''), 90_000));
+    if (!extMongo && rec.mongo)
+      waits.push(
+        wait(rec.mongo, `FerretDB on ${rec.mongo.address}`, () => probeMongo(rec.mongo?.address ?? ''), 30_000),
+      );
+    const results = await Promise.allSettled(waits);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      // Leave nothing half-up behind: a later `up` starts from a clean slate.
+      await stopRecorded(stateDir, name, log);
+      throw failed.reason;
+    }
+    if (toStart.length > 0) log(`dev stack "${name}" ready in ${elapsed(started)}`);
+    return {
+      name,
+      kafkaBrokers: extKafka ?? rec.kafka?.address ?? '',
+      mongoUri: extMongo ?? rec.mongo?.address ?? '',
+      stateDir,
+      logFiles: { kafka: extKafka ? undefined : rec.kafka?.logFile, mongo: extMongo ? undefined : rec.mongo?.logFile },
+      alreadyRunning: toStart.length === 0,
+    };
+  });
+}

@@ -1,0 +1,2 @@
+export { type IndexPlan, Store, type StoreSettings } from './store';
+export { isDuplicateKeyError, isTransientStoreError, withStoreRetry } from './store-errors';

@@ -1,0 +1,44 @@
+import { MongoError } from 'mongodb';
+import { type BackoffSettings, backoffDelay, sleep } from '@omni/backoff';
+
+/** A unique index refused the write: someone else created the document first. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return error instanceof MongoError && (error.code === 11000 || error.code === 11001);
+}
+
+const TRANSIENT_NAMES = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoPoolClearedError',
+]);
+
+/** A failure that says nothing about the operation itself: the server was unreachable or stepping down. */
+export function isTransientStoreError(error: unknown): boolean {
+  if (!(error instanceof MongoError)) return false;
+  return (
+    TRANSIENT_NAMES.has(error.name) ||
+    error.hasErrorLabel('RetryableWriteError') ||
+    error.hasErrorLabel('TransientTransactionError')
+  );
+}
+
+/**
+ * Retries an idempotent operation on transient errors with backoff. Only for
+ * operations that are safe to repeat (upserts by deterministic key, reads).
+ */
+export async function withStoreRetry<T>(
+  operation: () => Promise<T>,
+  options: { attempts?: number; backoff?: BackoffSettings } = {},
+): Promise<T> {
+  const attempts = options.attempts ?? 4;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error: unknown) {
+      if (attempt >= attempts || !isTransientStoreError(error)) throw error;
+      await sleep(backoffDelay(attempt, options.backoff ?? { initialMs: 100, maxMs: 2_000 }));
+    }
+  }
+}

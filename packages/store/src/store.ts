@@ -1,0 +1,65 @@
+import type { Logger } from '@omni/logging';
+import { type Db, type Document, type IndexDescription, MongoClient } from 'mongodb';
+
+export interface StoreSettings {
+  uri: string;
+  dbName: string;
+  appName: string;
+  logger: Logger;
+  /** How long an operation waits for a reachable server before failing (and being retried by the caller). */
+  serverSelectionTimeoutMs?: number;
+}
+
+/** Indexes a service needs, by collection; created at start-up. */
+export type IndexPlan = Record<string, IndexDescription[]>;
+
+/**
+ * The service's MongoDB connection. Code written against it keeps to the
+ * subset that FerretDB v1 and MongoDB 7 share (see docs/architecture.md):
+ * single-document atomic updates and unique keys, no transactions.
+ */
+export class Store {
+  private constructor(
+    readonly client: MongoClient,
+    readonly db: Db,
+    private readonly logger: Logger,
+  ) {}
+
+  /** A store whose connection opens on first use, so a service can start while MongoDB is still down. */
+  static create(settings: StoreSettings): Store {
+    const client = new MongoClient(settings.uri, {
+      appName: settings.appName,
+      serverSelectionTimeoutMS: settings.serverSelectionTimeoutMs ?? 5_000,
+      connectTimeoutMS: 5_000,
+      maxPoolSize: 50,
+    });
+    return new Store(client, client.db(settings.dbName), settings.logger);
+  }
+
+  static async connect(settings: StoreSettings): Promise<Store> {
+    const store = Store.create(settings);
+    await store.client.connect();
+    return store;
+  }
+
+  collection<T extends Document>(name: string) {
+    return this.db.collection<T>(name);
+  }
+
+  async ensureIndexes(plan: IndexPlan): Promise<void> {
+    for (const [collection, indexes] of Object.entries(plan)) {
+      if (indexes.length === 0) continue;
+      await this.db.collection(collection).createIndexes(indexes);
+      this.logger.debug({ collection, indexes: indexes.map((i) => i.name ?? i.key) }, 'indexes ensured');
+    }
+  }
+
+  /** Readiness: the server answers a ping. */
+  async checkReady(): Promise<void> {
+    await this.db.command({ ping: 1 });
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

@@ -1,0 +1,3 @@
+export { createTestLogger } from './test-logger';
+export { createTestScope, type StackAddresses, stackAddresses, type TestScope } from './test-scope';
+export { type WaitOptions, waitFor } from './wait-for';

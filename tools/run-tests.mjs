@@ -1,0 +1,38 @@
+// `npm test`: install if needed, generate and build, lint, then one jest run
+// (its global setup brings up the dev stack). Ends with a plain
+// "Tests: N passed, N failed" line whatever happened.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const run = (command, args) => spawnSync(command, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
+
+const steps = [
+  ['install', () => run(process.execPath, [join(root, 'tools', 'ensure-installed.mjs')])],
+  ['build', () => run(bin('turbo'), ['run', 'build', '--output-logs=errors-only'])],
+  ['lint', () => run(bin('biome'), ['check', '.'])],
+];
+for (const [name, step] of steps) {
+  const status = step();
+  if (status !== 0) {
+    process.stderr.write(`[test] ${name} failed (exit ${status})\n`);
+    process.stdout.write('Tests: 0 passed, 1 failed\n');
+    process.exit(status);
+  }
+}
+
+mkdirSync(join(root, '.omni'), { recursive: true });
+const results = join(root, '.omni', 'jest-results.json');
+rmSync(results, { force: true });
+const status = run(bin('jest'), ['--ci', '--json', `--outputFile=${results}`, ...process.argv.slice(2)]);
+if (existsSync(results)) {
+  const summary = JSON.parse(readFileSync(results, 'utf8'));
+  const failed = summary.numFailedTests + (summary.numRuntimeErrorTestSuites ?? 0);
+  process.stdout.write(`Tests: ${summary.numPassedTests} passed, ${failed} failed\n`);
+} else {
+  process.stdout.write('Tests: 0 passed, 1 failed\n');
+}
+process.exit(status);
