@@ -52,9 +52,14 @@ function startService(name: string, env: Record<string, string>): Promise<Runnin
   });
 }
 
-async function readyz(service: RunningService): Promise<{ status: number; body: { status: string; checks: Record<string, string> } }> {
+async function readyz(
+  service: RunningService,
+): Promise<{ status: number; body: { status: string; checks: Record<string, string> } }> {
   const response = await fetch(`http://127.0.0.1:${service.httpPort}/readyz`);
-  return { status: response.status, body: (await response.json()) as { status: string; checks: Record<string, string> } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { status: string; checks: Record<string, string> },
+  };
 }
 
 beforeAll(async () => {
@@ -89,10 +94,14 @@ describe('the four services against real Kafka and MongoDB', () => {
     for (const service of services) {
       const health = await fetch(`http://127.0.0.1:${service.httpPort}/healthz`);
       expect(health.status).toBe(200);
-      const ready = await waitFor(`${service.name} ready`, async () => {
-        const r = await readyz(service);
-        return r.status === 200 ? r : undefined;
-      }, { timeoutMs: 60_000 });
+      const ready = await waitFor(
+        `${service.name} ready`,
+        async () => {
+          const r = await readyz(service);
+          return r.status === 200 ? r : undefined;
+        },
+        { timeoutMs: 60_000 },
+      );
       expect(ready.body).toEqual({ status: 'ready', checks: { kafka: 'ok', store: 'ok' } });
     }
   });
@@ -114,7 +123,9 @@ describe('the four services against real Kafka and MongoDB', () => {
     await stack.startMongo();
     await stack.startKafka();
     for (const service of services) {
-      await waitFor(`${service.name} ready again`, async () => (await readyz(service)).status === 200, { timeoutMs: 60_000 });
+      await waitFor(`${service.name} ready again`, async () => (await readyz(service)).status === 200, {
+        timeoutMs: 60_000,
+      });
     }
   });
 
@@ -129,7 +140,9 @@ describe('the four services against real Kafka and MongoDB', () => {
     const codes = await Promise.all(services.map((service) => service.exit));
     expect(codes).toEqual([0, 0, 0, 0]);
     for (const service of services) {
-      expect(service.logs.map((entry) => entry.msg)).toEqual(expect.arrayContaining(['shutting down', 'shutdown complete']));
+      expect(service.logs.map((entry) => entry.msg)).toEqual(
+        expect.arrayContaining(['shutting down', 'shutdown complete']),
+      );
     }
   });
 });

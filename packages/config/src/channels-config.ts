@@ -9,7 +9,14 @@ const emailInbox = z.object({
   id,
   channel: z.literal('email'),
   /** Addresses mail for this inbox arrives at; plus-addressed variants match too. */
-  addresses: z.array(z.string().email().transform((a) => a.toLowerCase())).min(1),
+  addresses: z
+    .array(
+      z
+        .string()
+        .email()
+        .transform((a) => a.toLowerCase()),
+    )
+    .min(1),
   /** The From address of replies. */
   fromAddress: z.string().email(),
   fromName: z.string().optional(),
@@ -51,14 +58,18 @@ export const channelsConfigSchema = z
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
-    config.tenants.forEach((tenant, t) =>
-      tenant.inboxes.forEach((box, i) => {
+    for (const [t, tenant] of config.tenants.entries()) {
+      for (const [i, box] of tenant.inboxes.entries()) {
         if (seen.has(box.id)) {
-          ctx.addIssue({ code: 'custom', path: ['tenants', t, 'inboxes', i, 'id'], message: `duplicate inbox id ${box.id}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tenants', t, 'inboxes', i, 'id'],
+            message: `duplicate inbox id ${box.id}`,
+          });
         }
         seen.add(box.id);
-      }),
-    );
+      }
+    }
   });
 
 export type ChannelsConfig = z.infer<typeof channelsConfigSchema>;

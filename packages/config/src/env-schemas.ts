@@ -5,7 +5,12 @@ const port = z.coerce.number().int().min(0).max(65535);
 /** A comma-separated list of host:port pairs. */
 const brokerList = z
   .string()
-  .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((broker) => broker.trim())
+      .filter(Boolean),
+  )
   .refine((brokers) => brokers.length > 0 && brokers.every((b) => /^[^\s:]+:\d+$/.test(b)), {
     message: 'expected a comma-separated list of host:port',
   });
@@ -19,7 +24,10 @@ export const baseEnv = z.object({
     .default(''),
   KAFKA_CLIENT_ID: z.string().optional(),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// or mongodb+srv:// URI'),
-  MONGODB_DB: z.string().regex(/^[^/\\. "$]{1,63}$/, 'not a valid database name').default('omni'),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[^/\\. "$]{1,63}$/, 'not a valid database name')
+    .default('omni'),
   HTTP_HOST: z.string().default('0.0.0.0'),
   HTTP_PORT: port.default(8080),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /** Raised at start-up when the environment is wrong; names every bad variable at once. */
 export class ConfigError extends Error {
@@ -13,10 +13,7 @@ export class ConfigError extends Error {
  * variable names. Empty strings count as unset, so `FOO=` falls back to the
  * default instead of failing a number or URL check.
  */
-export function loadConfig<S extends z.ZodObject>(
-  schema: S,
-  env: NodeJS.ProcessEnv = process.env,
-): z.infer<S> {
+export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const input: Record<string, string> = {};
   for (const key of Object.keys(schema.shape)) {
     const value = env[key];

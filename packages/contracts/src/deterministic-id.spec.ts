@@ -2,9 +2,7 @@ import { deterministicId } from './deterministic-id';
 
 describe('deterministicId', () => {
   it('gives the same id for the same cause', () => {
-    expect(deterministicId('msg', 't1', 'email', '<a@b>')).toBe(
-      deterministicId('msg', 't1', 'email', '<a@b>'),
-    );
+    expect(deterministicId('msg', 't1', 'email', '<a@b>')).toBe(deterministicId('msg', 't1', 'email', '<a@b>'));
   });
 
   it('keeps parts apart, so shifted separators do not collide', () => {

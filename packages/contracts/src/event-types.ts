@@ -22,10 +22,7 @@ interface GeneratedCodec<T> {
   decode(input: Uint8Array): T;
 }
 
-function eventType<T extends { tenantId: string }>(
-  typeName: string,
-  codec: GeneratedCodec<T>,
-): EventType<T> {
+function eventType<T extends { tenantId: string }>(typeName: string, codec: GeneratedCodec<T>): EventType<T> {
   return {
     typeName,
     encode: (message) => codec.encode(message).finish(),

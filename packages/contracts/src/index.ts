@@ -1,5 +1,4 @@
 export { deterministicId } from './deterministic-id';
-export { protoSources } from './proto-sources';
 export {
   AssignmentEventType,
   ConversationEventType,
@@ -8,10 +7,12 @@ export {
   InboundMessageType,
   OutboundMessageType,
 } from './event-types';
-export { DeadLetterHeaders, deadLetterTopic, EventHeaders, type TopicName, TopicPartitions, Topics } from './topics';
 export * from './gen/omni/v1/assignment';
 export * from './gen/omni/v1/common';
 export * from './gen/omni/v1/conversation_events';
+export * from './gen/omni/v1/conversation_service';
 export * from './gen/omni/v1/delivery';
 export * from './gen/omni/v1/inbound';
 export * from './gen/omni/v1/outbound';
+export { protoSources } from './proto-sources';
+export { DeadLetterHeaders, deadLetterTopic, EventHeaders, type TopicName, TopicPartitions, Topics } from './topics';

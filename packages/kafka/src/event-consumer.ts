@@ -1,8 +1,8 @@
+import { type BackoffSettings, backoffDelay, sleep } from '@omni/backoff';
 import { DeadLetterHeaders, deadLetterTopic, EventHeaders, type EventType } from '@omni/contracts';
 import type { Logger } from '@omni/logging';
 import { type Context, context, type Link, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Batch, Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
-import { type BackoffSettings, backoffDelay, sleep } from '@omni/backoff';
 import type { EventProducer } from './event-producer';
 import type { KafkaMetrics } from './kafka-metrics';
 import { contextFromHeaders, headerString } from './trace-headers';
@@ -217,9 +217,9 @@ export class EventConsumer<T> {
 
   private async runHandler(events: ConsumedEvent<T>[], batch: Batch): Promise<void> {
     const first = events[0] as ConsumedEvent<T>;
-    const links: Link[] = events.map((event) => ({ context: trace.getSpanContext(event.traceContext) })).filter(
-      (link): link is Link => link.context !== undefined,
-    );
+    const links: Link[] = events
+      .map((event) => ({ context: trace.getSpanContext(event.traceContext) }))
+      .filter((link): link is Link => link.context !== undefined);
     // A single message continues its producer's trace; a batch links to each.
     const parent = events.length === 1 ? first.traceContext : context.active();
     await tracer.startActiveSpan(
@@ -283,7 +283,14 @@ export class EventConsumer<T> {
       const reason = error instanceof UndecodableError ? 'undecodable' : 'handler_failed';
       this.deps.metrics.deadLettered.inc({ topic: this.topic, reason });
       this.deps.logger.error(
-        { topic: batch.topic, partition: batch.partition, offset: message.offset, dlq, reason, error: errorText(error) },
+        {
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+          dlq,
+          reason,
+          error: errorText(error),
+        },
         'message dead-lettered',
       );
     }

@@ -115,7 +115,10 @@ describe('event flow through Kafka into the store', () => {
     expect(dead?.headers[DeadLetterHeaders.originTopic]).toBe(fullTopic);
     expect(dead?.headers[DeadLetterHeaders.originPartition]).toBe('0');
     expect(dead?.headers[DeadLetterHeaders.originOffset]).toBe('1');
-    await waitFor('offsets committed past the poison message', async () => (await committed('poison-group', fullTopic)) === '3');
+    await waitFor(
+      'offsets committed past the poison message',
+      async () => (await committed('poison-group', fullTopic)) === '3',
+    );
   });
 
   it('dead-letters a message whose handler keeps failing, and keeps its neighbours', async () => {

@@ -1,4 +1,4 @@
-import { baseEnv, loadConfig } from '@omni/config';
+import { type baseEnv, loadConfig } from '@omni/config';
 import { createHttpApp, createMetricsRegistry, finalizeHttpApp, type HttpApp, startHttpServer } from '@omni/http';
 import { KafkaClient, type TopicSpec } from '@omni/kafka';
 import { createLogger, type Logger } from '@omni/logging';
@@ -32,8 +32,14 @@ export class ServiceRuntime<S extends typeof baseEnv> {
   readonly kafka: KafkaClient;
   readonly http: HttpApp;
   readonly shutdown: Shutdown;
+  /** The bound HTTP port, known after start() (HTTP_PORT=0 picks a free one). */
+  httpPort = 0;
+  private signalsHandled = false;
 
-  private constructor(private readonly options: RuntimeOptions<S>, config: z.infer<S>) {
+  private constructor(
+    private readonly options: RuntimeOptions<S>,
+    config: z.infer<S>,
+  ) {
     this.config = config;
     this.logger = createLogger({ service: options.service, level: config.LOG_LEVEL });
     this.registry = createMetricsRegistry(options.service);
@@ -86,8 +92,8 @@ export class ServiceRuntime<S extends typeof baseEnv> {
     this.shutdown.add('http', () => server.close());
     this.shutdown.add('store', () => this.store.close());
     this.shutdown.add('kafka', () => this.kafka.close());
+    this.httpPort = server.port;
     this.logger.info({ port: server.port }, 'http listening');
-    this.listenForSignals();
 
     await untilReady(this.logger, 'store', async () => {
       await this.store.checkReady();
@@ -107,7 +113,10 @@ export class ServiceRuntime<S extends typeof baseEnv> {
     this.logger.info('service started');
   }
 
-  private listenForSignals(): void {
+  /** For main.ts only: SIGTERM/SIGINT run the shutdown and exit. Tests call shutdown.run() instead. */
+  handleSignals(): void {
+    if (this.signalsHandled) return;
+    this.signalsHandled = true;
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
         void this.shutdown.run(signal).then(() => process.exit(0));

@@ -1,5 +1,5 @@
-import { MongoError } from 'mongodb';
 import { type BackoffSettings, backoffDelay, sleep } from '@omni/backoff';
+import { MongoError } from 'mongodb';
 
 /** A unique index refused the write: someone else created the document first. */
 export function isDuplicateKeyError(error: unknown): boolean {

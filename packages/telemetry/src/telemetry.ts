@@ -7,11 +7,7 @@ import { NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 /** Whether the standard OTEL_* variables name somewhere to send traces. */
 function tracesExporterConfigured(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(
-    env.OTEL_TRACES_EXPORTER ||
-      env.OTEL_EXPORTER_OTLP_ENDPOINT ||
-      env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
-  );
+  return Boolean(env.OTEL_TRACES_EXPORTER || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
 }
 
 /**

@@ -19,7 +19,9 @@ export function stackAddresses(): StackAddresses {
   const brokers = process.env.KAFKA_BROKERS;
   const mongoUri = process.env.MONGODB_URI;
   if (!brokers || !mongoUri) {
-    throw new Error('KAFKA_BROKERS and MONGODB_URI are not set: run integration tests through jest (its global setup starts the dev stack)');
+    throw new Error(
+      'KAFKA_BROKERS and MONGODB_URI are not set: run integration tests through jest (its global setup starts the dev stack)',
+    );
   }
   return { kafkaBrokers: brokers.split(','), mongoUri };
 }

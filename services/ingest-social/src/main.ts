@@ -21,6 +21,7 @@ runMain('ingest-social', async () => {
     { tenants: channels.tenants.length, inboxes: channels.tenants.flatMap((t) => t.inboxes.map((i) => i.id)) },
     'channels configured',
   );
+  runtime.handleSignals();
   await runtime.start();
   runtime.serving();
 });

@@ -12,6 +12,7 @@ runMain('routing', async () => {
       numPartitions: TopicPartitions[topic],
     })),
   });
+  runtime.handleSignals();
   await runtime.start();
 
   const grpc = createGrpcServer({ logger: runtime.logger, protoFiles: protoSources() });
