@@ -17,6 +17,11 @@ export interface KafkaInstance {
   extraJvmArgs?: string[];
 }
 
+/** JAVA_HOME wins over PATH, as in Kafka's own scripts. */
+function javaBin(): string {
+  return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+}
+
 /** Class-data-sharing archive recorded once per cache (see kafka-cds.ts); it sits beside libs/. */
 export function kafkaCdsArchive(libsDir: string): string {
   return path.join(path.dirname(libsDir), 'kafka.jsa');
@@ -128,7 +133,7 @@ export function kafkaService(k: KafkaInstance): LocalService {
     readyTimeoutMs: k.readyTimeoutMs ?? 90_000,
     spec: {
       name: 'kafka',
-      command: 'java',
+      command: javaBin(),
       args: [...brokerJvm, 'kafka.Kafka', propsFile],
       logFile,
       cwd: k.dir,
@@ -141,7 +146,7 @@ export function kafkaService(k: KafkaInstance): LocalService {
       fs.writeFileSync(log4jFile, log4jProperties(logFile));
       // KRaft storage must be formatted once; a restart keeps the data (and cluster id).
       if (!fs.existsSync(path.join(dataDir, 'meta.properties'))) {
-        await runCommand('java', [
+        await runCommand(javaBin(), [
           ...toolJvm,
           'kafka.tools.StorageTool',
           'format',

@@ -40,7 +40,7 @@ export async function provisionFerretdb(cacheDir: string, log: LogFn): Promise<s
         env: goEnv,
       }).catch((err: Error) => {
         throw new Error(
-          `${err.message}\n(FerretDB provisioning needs Go >= 1.22 on PATH and the Go module proxy reachable)`,
+          `${err.message}\n(FerretDB provisioning needs Go >= 1.24 on PATH (older Go fetches its go1.24 toolchain itself) and the Go module proxy reachable)`,
         );
       });
       const moduleDir = (JSON.parse(json) as { Dir?: string }).Dir;
