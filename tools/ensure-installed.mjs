@@ -11,7 +11,8 @@ const installed = join(root, 'node_modules', '.package-lock.json');
 
 const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync(lockfile).mtimeMs;
 if (stale) {
-  process.stderr.write('[setup] installing dependencies (npm ci)...\n');
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  process.stderr.write('[setup] installing dependencies (npm install, versions pinned by package-lock.json)...\n');
+  // Not `npm ci`: see .ci/run for the npm bug that makes it refuse this lockfile.
+  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
