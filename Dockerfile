@@ -46,13 +46,14 @@ RUN npm prune --omit=dev --ignore-scripts \
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
 # tini as PID 1 forwards SIGTERM to node and reaps zombies; the service itself
-# drains on SIGTERM. npm and corepack are not needed at run time.
+# drains on SIGTERM. Package managers are not needed at run time.
 # hadolint ignore=DL3008
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/* \
  && rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
            /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \
+           /opt/yarn-* /usr/local/bin/yarn /usr/local/bin/yarnpkg \
  && groupadd --system --gid 10001 omni \
  && useradd --system --uid 10001 --gid omni --no-create-home \
       --home-dir /nonexistent --shell /usr/sbin/nologin omni

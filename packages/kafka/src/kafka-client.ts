@@ -99,7 +99,7 @@ export class KafkaClient {
   }
 
   /** Creates missing topics (and their dead-letter topics); existing ones are left as they are. */
-  async ensureTopics(specs: readonly TopicSpec[], replicationFactor = 1): Promise<void> {
+  async ensureTopics(specs: readonly TopicSpec[], replicationFactor = -1): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
