@@ -1,9 +1,15 @@
 import { type BackoffSettings, backoffDelay, sleep } from '@omni/backoff';
 import { MongoError } from 'mongodb';
 
-/** A unique index refused the write: someone else created the document first. */
+/**
+ * A unique index refused the write: someone else created the document first.
+ * MongoDB says 11000 for inserts and updates; FerretDB v1 (SQLite backend) says
+ * 11000 on insert but a generic error naming the UNIQUE constraint on update.
+ */
 export function isDuplicateKeyError(error: unknown): boolean {
-  return error instanceof MongoError && (error.code === 11000 || error.code === 11001);
+  if (!(error instanceof MongoError)) return false;
+  if (error.code === 11000 || error.code === 11001) return true;
+  return error.name === 'MongoServerError' && /UNIQUE constraint failed/i.test(error.message);
 }
 
 const TRANSIENT_NAMES = new Set([

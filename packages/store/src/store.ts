@@ -46,10 +46,16 @@ export class Store {
     return this.db.collection<T>(name);
   }
 
+  /**
+   * One index per command: FerretDB v1 drops the connection when one
+   * createIndexes command lists two or more indexes that already exist, which
+   * would hang every second start of a service.
+   */
   async ensureIndexes(plan: IndexPlan): Promise<void> {
     for (const [collection, indexes] of Object.entries(plan)) {
-      if (indexes.length === 0) continue;
-      await this.db.collection(collection).createIndexes(indexes);
+      for (const index of indexes) {
+        await this.db.collection(collection).createIndexes([index]);
+      }
       this.logger.debug({ collection, indexes: indexes.map((i) => i.name ?? i.key) }, 'indexes ensured');
     }
   }

@@ -1,21 +1,7 @@
-import { baseEnv, grpcEnv } from '@omni/config';
-import { protoSources, TopicPartitions, Topics } from '@omni/contracts';
-import { createGrpcServer } from '@omni/grpc';
-import { runMain, ServiceRuntime } from '@omni/runtime';
+import { runMain } from '@omni/runtime';
+import { startConversation } from './service';
 
 runMain('conversation', async () => {
-  const runtime = ServiceRuntime.create({
-    service: 'conversation',
-    env: baseEnv.extend(grpcEnv.shape),
-    topics: [Topics.conversationEvents, Topics.assignments].map((topic) => ({
-      topic,
-      numPartitions: TopicPartitions[topic],
-    })),
-  });
-  await runtime.start();
-
-  const grpc = createGrpcServer({ logger: runtime.logger, protoFiles: protoSources() });
-  await grpc.start({ host: runtime.config.GRPC_HOST, port: runtime.config.GRPC_PORT });
-  runtime.shutdown.add('grpc', () => grpc.shutdown(runtime.config.SHUTDOWN_GRACE_MS / 2));
-  runtime.serving();
+  const service = await startConversation(process.env);
+  service.runtime.handleSignals();
 });

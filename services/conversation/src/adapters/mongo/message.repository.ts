@@ -1,0 +1,114 @@
+import { type DeliveryState, MessageDirection } from '@omni/contracts';
+import type { Store } from '@omni/store';
+import { isDuplicateKeyError } from '@omni/store';
+import { deliveryRank } from '../../domain/delivery-state';
+import { Collections, type MessageDocument } from './documents';
+
+export interface MessageCursor {
+  sentAt: Date;
+  receivedAt: Date;
+  id: string;
+}
+
+export interface DeliveryUpdate {
+  tenantId: string;
+  /** Our message id; empty when only the channel's id is known (a DSN bounce). */
+  messageId: string;
+  channelMessageId: string;
+  state: DeliveryState;
+  reason: string;
+}
+
+export class MessageRepository {
+  constructor(private readonly store: Store) {}
+
+  private get messages() {
+    return this.store.collection<MessageDocument>(Collections.messages);
+  }
+
+  findById(tenantId: string, id: string): Promise<MessageDocument | null> {
+    return this.messages.findOne({ _id: id, tenantId });
+  }
+
+  /** Inserts by deterministic id; false when it was stored before (a redelivery or a retried call). */
+  async insert(doc: MessageDocument): Promise<boolean> {
+    try {
+      await this.messages.insertOne(doc);
+      return true;
+    } catch (error: unknown) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  /** One bounded `$in` query for every candidate Message-ID (theirs and ours). */
+  async conversationsByMessageIds(
+    tenantId: string,
+    messageIds: readonly string[],
+  ): Promise<Array<{ messageIdHeader: string; conversationId: string }>> {
+    if (messageIds.length === 0) return [];
+    return this.messages
+      .find(
+        { tenantId, messageIdHeader: { $in: [...messageIds] } },
+        { projection: { _id: 0, messageIdHeader: 1, conversationId: 1 } },
+      )
+      .limit(messageIds.length * 4)
+      .toArray();
+  }
+
+  /** Oldest first by (sentAt, receivedAt, _id). */
+  list(tenantId: string, conversationId: string, after: MessageCursor | undefined, limit: number) {
+    const query: Record<string, unknown> = { tenantId, conversationId };
+    if (after) {
+      query.$or = [
+        { sentAt: { $gt: after.sentAt } },
+        { sentAt: after.sentAt, receivedAt: { $gt: after.receivedAt } },
+        { sentAt: after.sentAt, receivedAt: after.receivedAt, _id: { $gt: after.id } },
+      ];
+    }
+    return this.messages.find(query).sort({ sentAt: 1, receivedAt: 1, _id: 1 }).limit(limit).toArray();
+  }
+
+  /**
+   * Applies a delivery status to our outbound message unless it would move the
+   * state backwards (one conditional single-document update). Returns whether
+   * a message changed.
+   */
+  async applyDelivery(update: DeliveryUpdate): Promise<boolean> {
+    const rank = deliveryRank(update.state);
+    if (rank <= 0) return false;
+    const target = update.messageId
+      ? { _id: update.messageId }
+      : update.channelMessageId
+        ? { messageIdHeader: update.channelMessageId }
+        : undefined;
+    if (!target) return false;
+    const result = await this.messages.updateOne(
+      {
+        ...target,
+        tenantId: update.tenantId,
+        direction: MessageDirection.MESSAGE_DIRECTION_OUTBOUND,
+        deliveryRank: { $lt: rank },
+      },
+      {
+        $set: {
+          deliveryState: update.state,
+          deliveryRank: rank,
+          deliveryReason: update.reason,
+          ...(update.channelMessageId && { channelMessageId: update.channelMessageId }),
+        },
+      },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** Outbox: replies stored but not yet published, oldest first. */
+  pendingOutbox(limit: number): Promise<MessageDocument[]> {
+    return this.messages.find({ outbox: 'pending' }).sort({ createdAt: 1, _id: 1 }).limit(limit).toArray();
+  }
+
+  async clearOutbox(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.messages.updateMany({ _id: { $in: [...ids] }, outbox: 'pending' }, { $unset: { outbox: '' } });
+  }
+}

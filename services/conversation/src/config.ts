@@ -1,0 +1,17 @@
+import { baseEnv, grpcEnv } from '@omni/config';
+import { z } from 'zod';
+
+/** The conversation service's environment: the platform's variables plus its own. */
+export const conversationEnv = baseEnv.extend(grpcEnv.shape).extend({
+  /** How far back the subject rule looks for the same customer's conversation. */
+  THREAD_SUBJECT_WINDOW_HOURS: z.coerce.number().positive().default(72),
+  /** Right-hand side of the Message-IDs minted for replies. */
+  MESSAGE_ID_DOMAIN: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+$/, 'expected a domain name')
+    .default('mail.omni.invalid'),
+  /** The outbox relay's safety-net poll; it is also woken by every stored reply. */
+  OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1_000),
+  /** How long a resolved API key is trusted before the database is asked again (bounds revocation delay). */
+  API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+});
