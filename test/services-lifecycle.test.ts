@@ -76,6 +76,10 @@ beforeAll(async () => {
     HTTP_PORT: '0',
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: '0',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: '0',
+    // Nothing is sent in this test; the relay is only dialled for an outbound mail.
+    SMTP_RELAY_URL: 'smtp://127.0.0.1:2',
     CHANNELS_CONFIG_FILE: channelsFile,
     LOG_LEVEL: 'info',
     SHUTDOWN_GRACE_MS: '10000',

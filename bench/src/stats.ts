@@ -1,0 +1,54 @@
+/** Percentile of an ascending list of numbers (nearest rank). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] as number;
+}
+
+export interface Measurement {
+  scenario: string;
+  count: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export function summarize(scenario: string, latenciesMs: number[], seconds: number): Measurement {
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  return {
+    scenario,
+    count: latenciesMs.length,
+    seconds,
+    perSecond: latenciesMs.length / seconds,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+  };
+}
+
+/** Runs `task` for indexes 0..count-1 with at most `concurrency` in flight. */
+export async function runConcurrently(count: number, concurrency: number, task: (i: number) => Promise<void>) {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(concurrency, count) }, async () => {
+    while (next < count) {
+      const i = next++;
+      await task(i);
+    }
+  });
+  await Promise.all(workers);
+}
+
+export function printTable(rows: Measurement[]): void {
+  const header = ['scenario', 'count', 'per second', 'p50 ms', 'p99 ms'];
+  const lines = rows.map((r) => [
+    r.scenario,
+    String(r.count),
+    r.perSecond.toFixed(1),
+    r.p50Ms.toFixed(1),
+    r.p99Ms.toFixed(1),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
+  const format = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ');
+  process.stdout.write(`${format(header)}\n${format(widths.map((w) => '-'.repeat(w)))}\n`);
+  for (const line of lines) process.stdout.write(`${format(line)}\n`);
+}
