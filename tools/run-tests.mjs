@@ -10,8 +10,25 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const run = (command, args) => spawnSync(command, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
 
+const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+
+/** swaks, the SMTP client one email test drives, from Debian's packages when we may install them. */
+function ensureSwaks() {
+  if (has('swaks')) return 0;
+  if (!has('apt-get') || process.getuid?.() !== 0) {
+    process.stderr.write('[test] swaks is missing and cannot be installed here: install it (apt-get install swaks)\n');
+    return 1;
+  }
+  process.stderr.write('[test] installing swaks (apt-get)...\n');
+  const quiet = { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] };
+  if (spawnSync('apt-get', ['install', '-y', '-qq', 'swaks'], quiet).status === 0) return 0;
+  spawnSync('apt-get', ['update', '-qq'], quiet);
+  return spawnSync('apt-get', ['install', '-y', '-qq', 'swaks'], quiet).status ?? 1;
+}
+
 const steps = [
   ['install', () => run(process.execPath, [join(root, 'tools', 'ensure-installed.mjs')])],
+  ['swaks', ensureSwaks],
   ['build', () => run(bin('turbo'), ['run', 'build', '--output-logs=errors-only'])],
   ['lint', () => run(bin('biome'), ['check', '.'])],
 ];
