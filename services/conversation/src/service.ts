@@ -65,7 +65,7 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
   const authenticator = new ApiKeyAuthenticator(store, { cacheTtlMs: config.API_KEY_CACHE_TTL_MS });
   const grpc = createGrpcServer({
     logger,
-    protoFiles: protoSources(),
+    protoFiles: protoSources(['omni/v1/conversation_service.proto']),
     interceptors: [authInterceptor(authenticator.grpcAuthenticate)],
   });
   const replies = new ReplyService({
