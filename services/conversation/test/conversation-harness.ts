@@ -5,6 +5,8 @@ import {
   type ConversationEvent,
   ConversationEventType,
   ConversationServiceClient,
+  type DeliveryStatus,
+  DeliveryStatusType,
   deterministicId,
   type EventType,
   type GetConversationRequest,
@@ -36,6 +38,8 @@ export interface Harness {
   outbound: OutboundMessage[];
   keyFor(tenantId: string): Promise<string>;
   publishInbound(...messages: InboundMessage[]): Promise<void>;
+  /** Statuses as an adapter reports them, keyed like the adapters do (conversation, else the channel's id). */
+  publishDelivery(...statuses: DeliveryStatus[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,6 +88,12 @@ export async function startHarness(label: string): Promise<Harness> {
         InboundMessageType,
         Topics.inbound,
         messages.map((m) => ({ key: `${m.tenantId}:email:${m.sender?.identity?.value}`, value: m, eventId: m.id })),
+      ),
+    publishDelivery: (...statuses) =>
+      producer.publish(
+        DeliveryStatusType,
+        Topics.delivery,
+        statuses.map((value) => ({ key: value.conversationId || value.channelMessageId, value, eventId: value.id })),
       ),
     async close() {
       client.close();

@@ -1,6 +1,8 @@
 import {
   Channel,
   ConversationStatus,
+  DeliveryState,
+  DeliveryStatus,
   deterministicId,
   IdentityKind,
   InboundMessage,
@@ -269,7 +271,7 @@ test('an auto-reply is stored but never opens work: unmatched it lands in a reso
   ]);
 });
 
-test("messaging channels continue the customer's open conversation", async () => {
+test("messaging channels continue the customer's open conversation, and replies go back on them", async () => {
   const phone = '+4915112345678';
   const base = Date.now();
   const whatsapp = (n: number) =>
@@ -292,9 +294,49 @@ test("messaging channels continue the customer's open conversation", async () =>
     ThreadRule.THREAD_RULE_NEW,
     ThreadRule.THREAD_RULE_OPEN_CONVERSATION,
   ]);
+  const { message } = await api(h.client, key).sendReply({
+    conversationId,
+    text: 'hello',
+    authorId: 'a',
+    authorName: 'A',
+  });
+  const sent = await waitFor('the WhatsApp reply on the outbound topic', () =>
+    h.outbound.find((o) => o.id === message?.id),
+  );
+  expect(sent.channel).toBe(Channel.CHANNEL_WHATSAPP);
+  expect(sent.inboxId).toBe('wa');
+  expect(sent.recipient?.identity).toEqual({ kind: IdentityKind.IDENTITY_KIND_PHONE, value: phone });
+  expect(sent.threading?.replyToChannelMessageId).toBe('wamid.2');
+  expect(sent.threading?.messageIdHeader).toBe('');
+  // A platform status names only the platform's id; it finds the reply once SENT recorded it.
+  await h.publishDelivery(
+    DeliveryStatus.fromPartial({
+      id: 'd1',
+      tenantId: 'acme',
+      messageId: sent.id,
+      channelMessageId: 'wamid.out.1',
+      state: DeliveryState.DELIVERY_STATE_SENT,
+    }),
+    DeliveryStatus.fromPartial({
+      id: 'd2',
+      tenantId: 'acme',
+      channelMessageId: 'wamid.out.1',
+      state: DeliveryState.DELIVERY_STATE_READ,
+    }),
+  );
+  await waitFor('the reply marked read', async () => {
+    const reply = (await listMessages(conversationId)).find((m) => m.id === sent.id);
+    return reply?.deliveryState === DeliveryState.DELIVERY_STATE_READ;
+  });
   await expect(
-    api(h.client, key).sendReply({ conversationId, text: 'hello', authorId: 'a', authorName: 'A' }),
-  ).rejects.toMatchObject({ code: 9 });
+    api(h.client, key).sendReply({
+      conversationId,
+      text: 'by mail?',
+      channel: Channel.CHANNEL_EMAIL,
+      authorId: 'a',
+      authorName: 'A',
+    }),
+  ).rejects.toMatchObject({ code: 9, details: expect.stringContaining('has not written on CHANNEL_EMAIL') });
 });
 
 test('a customer message threaded into a resolved conversation reopens it and announces the reopening', async () => {

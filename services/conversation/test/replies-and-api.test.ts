@@ -5,13 +5,11 @@ import {
   ConversationStatus,
   DeliveryState,
   DeliveryStatus,
-  DeliveryStatusType,
   deterministicId,
   IdentityKind,
   type InboundMessage,
   MessageDirection,
   ThreadRule,
-  Topics,
 } from '@omni/contracts';
 import { waitFor } from '@omni/testing';
 import { api, type Harness, mail, startHarness } from './conversation-harness';
@@ -51,10 +49,7 @@ async function publishDelivery(status: Partial<DeliveryStatus>) {
     occurredAt: new Date(),
     ...status,
   });
-  const producer = await h.kafka.producer();
-  await producer.publish(DeliveryStatusType, Topics.delivery, [
-    { key: value.conversationId || value.channelMessageId, value, eventId: value.id },
-  ]);
+  await h.publishDelivery(value);
 }
 
 test('a reply is stored QUEUED, published per the email contract, then follows SENT and a DSN FAILED', async () => {

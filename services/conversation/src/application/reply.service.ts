@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  Channel,
   ContentKind,
   DeliveryState,
   deterministicId,
@@ -43,12 +44,15 @@ export class ReplyService {
     const existing = await this.deps.messages.findById(tenantId, id);
     if (existing) return this.counted(existing);
 
-    const parent = conversation.lastInboundMessageId
-      ? await this.deps.messages.findById(tenantId, conversation.lastInboundMessageId)
-      : null;
+    // The reply answers the customer's latest message on the chosen channel: it names the
+    // recipient's identity and the inbox there, and what a platform reply refers to.
+    const parent =
+      channel === conversation.lastInboundChannel && conversation.lastInboundMessageId
+        ? await this.deps.messages.findById(tenantId, conversation.lastInboundMessageId)
+        : await this.deps.messages.lastInboundOn(tenantId, conversation.customerId, channel);
     if (!parent?.participant.identity.value) {
-      throw new FailedPreconditionError('the conversation has no customer message to reply to', {
-        details: [{ field: 'conversation_id', reason: 'no inbound message' }],
+      throw new FailedPreconditionError(`the customer has not written on ${Channel[channel] ?? channel}`, {
+        details: [{ field: 'channel', reason: 'no inbound message from the customer on this channel' }],
       });
     }
     const doc = this.replyDocument(id, conversation, parent, request, channel);
@@ -75,7 +79,8 @@ export class ReplyService {
     channel: MessageDocument['channel'],
   ): MessageDocument {
     const now = new Date();
-    const messageIdHeader = `${id}.${conversation._id}@${this.deps.messageIdDomain}`;
+    const email = channel === Channel.CHANNEL_EMAIL;
+    const messageIdHeader = email ? `${id}.${conversation._id}@${this.deps.messageIdDomain}` : '';
     return {
       _id: id,
       tenantId: conversation.tenantId,
@@ -83,7 +88,7 @@ export class ReplyService {
       customerId: conversation.customerId,
       direction: MessageDirection.MESSAGE_DIRECTION_OUTBOUND,
       channel,
-      inboxId: conversation.lastInboundInboxId,
+      inboxId: parent.inboxId,
       participant: parent.participant,
       authorId: request.authorId,
       authorName: request.authorName,
@@ -94,15 +99,17 @@ export class ReplyService {
       attachments: [],
       threading: {
         messageIdHeader,
-        inReplyTo: parent.messageIdHeader,
-        references: parent.messageIdHeader ? replyReferences(parent.threading.references, parent.messageIdHeader) : [],
-        threadIndex: parent.threading.threadIndex,
-        threadTopic: parent.threading.threadTopic,
-        replyToChannelMessageId: '',
+        inReplyTo: email ? parent.messageIdHeader : '',
+        references:
+          email && parent.messageIdHeader ? replyReferences(parent.threading.references, parent.messageIdHeader) : [],
+        threadIndex: email ? parent.threading.threadIndex : '',
+        threadTopic: email ? parent.threading.threadTopic : '',
+        replyToChannelMessageId: email ? '' : parent.channelMessageId,
         conversationToken: '',
       },
       messageIdHeader,
-      // We choose the Message-ID, so delivery statuses and bounces can find the reply by it at once.
+      // We choose an email's Message-ID, so bounces find the reply by it at once; a platform's
+      // message id is known only once the adapter sent it (its SENT status records it).
       channelMessageId: messageIdHeader,
       sentAt: now,
       receivedAt: now,

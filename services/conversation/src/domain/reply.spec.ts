@@ -20,11 +20,15 @@ describe('replyChannel', () => {
     expect(replyChannel(Channel.CHANNEL_UNSPECIFIED, Channel.CHANNEL_EMAIL)).toBe(Channel.CHANNEL_EMAIL);
   });
 
-  it('refuses channels other than email for now, and a conversation without inbound', () => {
-    expect(() => replyChannel(Channel.CHANNEL_WHATSAPP, Channel.CHANNEL_EMAIL)).toThrow(FailedPreconditionError);
-    expect(() => replyChannel(Channel.CHANNEL_UNSPECIFIED, Channel.CHANNEL_TELEGRAM)).toThrow('CHANNEL_TELEGRAM');
+  it('takes the channel the agent picked', () => {
+    expect(replyChannel(Channel.CHANNEL_WHATSAPP, Channel.CHANNEL_EMAIL)).toBe(Channel.CHANNEL_WHATSAPP);
+    expect(replyChannel(Channel.CHANNEL_UNSPECIFIED, Channel.CHANNEL_TELEGRAM)).toBe(Channel.CHANNEL_TELEGRAM);
+  });
+
+  it('refuses a conversation without an inbound channel to default to', () => {
     expect(() => replyChannel(Channel.CHANNEL_UNSPECIFIED, Channel.CHANNEL_UNSPECIFIED)).toThrow(
       FailedPreconditionError,
     );
+    expect(() => replyChannel(Channel.CHANNEL_UNSPECIFIED, undefined)).toThrow(FailedPreconditionError);
   });
 });

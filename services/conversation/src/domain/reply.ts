@@ -36,11 +36,5 @@ export function replyChannel(requested: Channel, lastInbound: Channel | undefine
       details: [{ field: 'channel', reason: 'no inbound channel to default to' }],
     });
   }
-  // Only email replies are wired end to end so far; the messaging adapters follow.
-  if (channel !== Channel.CHANNEL_EMAIL) {
-    throw new FailedPreconditionError(`replies on ${Channel[channel] ?? channel} are not supported yet`, {
-      details: [{ field: 'channel', reason: 'only CHANNEL_EMAIL replies are supported' }],
-    });
-  }
   return channel;
 }

@@ -18,6 +18,10 @@ export const conversationIndexes: IndexPlan = {
     { key: { tenantId: 1, channelMessageId: 1 }, name: 'tenant_channel_message_id' },
     { key: { tenantId: 1, conversationId: 1, sentAt: 1, receivedAt: 1, _id: 1 }, name: 'tenant_conversation_order' },
     { key: { outbox: 1, createdAt: 1 }, name: 'outbox_pending' },
+    {
+      key: { tenantId: 1, customerId: 1, channel: 1, direction: 1, sentAt: -1 },
+      name: 'tenant_customer_channel_latest',
+    },
   ],
   [API_KEYS_COLLECTION]: [{ key: { tenantId: 1 }, name: 'tenant' }],
 };

@@ -30,6 +30,16 @@ export class MessageRepository {
     return this.messages.findOne({ _id: id, tenantId });
   }
 
+  /** The customer's latest message on a channel: whom and where a reply on that channel goes to. */
+  async lastInboundOn(tenantId: string, customerId: string, channel: number): Promise<MessageDocument | null> {
+    const [latest] = await this.messages
+      .find({ tenantId, customerId, channel, direction: MessageDirection.MESSAGE_DIRECTION_INBOUND })
+      .sort({ sentAt: -1, _id: -1 })
+      .limit(1)
+      .toArray();
+    return latest ?? null;
+  }
+
   /** Inserts by deterministic id; false when it was stored before (a redelivery or a retried call). */
   async insert(doc: MessageDocument): Promise<boolean> {
     try {
@@ -77,10 +87,12 @@ export class MessageRepository {
   async applyDelivery(update: DeliveryUpdate): Promise<boolean> {
     const rank = deliveryRank(update.state);
     if (rank <= 0) return false;
+    // Without our id (a bounce, a platform status webhook) the message is found by the
+    // channel's id: our Message-ID for email, the platform's message id otherwise.
     const target = update.messageId
       ? { _id: update.messageId }
       : update.channelMessageId
-        ? { messageIdHeader: update.channelMessageId }
+        ? { $or: [{ messageIdHeader: update.channelMessageId }, { channelMessageId: update.channelMessageId }] }
         : undefined;
     if (!target) return false;
     const result = await this.messages.updateOne(
