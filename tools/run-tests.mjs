@@ -31,6 +31,8 @@ const steps = [
   ['swaks', ensureSwaks],
   ['build', () => run(bin('turbo'), ['run', 'build', '--output-logs=errors-only'])],
   ['lint', () => run(bin('biome'), ['check', '.'])],
+  // jest transpiles without type checks; this checks tests and sources together.
+  ['typecheck', () => run(bin('tsc'), ['-p', 'tsconfig.json'])],
 ];
 for (const [name, step] of steps) {
   const status = step();
