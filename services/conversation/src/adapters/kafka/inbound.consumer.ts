@@ -11,6 +11,9 @@ export function consumeInbound(kafka: KafkaClient, handler: InboundMessageHandle
     topic: Topics.inbound,
     type: InboundMessageType,
     fromBeginning: true,
+    // Partitions are independent (a customer's messages share one); handling several at
+    // once keeps the store busy while another partition waits on a round trip.
+    partitionsConsumedConcurrently: 6,
     handle: async (events) => {
       for (const event of events) await handler.handle(event.value);
     },
