@@ -82,7 +82,7 @@ beforeAll(async () => {
     SMTP_RELAY_URL: 'smtp://127.0.0.1:2',
     CHANNELS_CONFIG_FILE: channelsFile,
     LOG_LEVEL: 'info',
-    SHUTDOWN_GRACE_MS: '10000',
+    SHUTDOWN_GRACE_MS: '25000',
   };
   services.push(...(await Promise.all(SERVICES.map((name) => startService(name, env)))));
 }, 180_000);
@@ -131,7 +131,7 @@ describe('the four services against real Kafka and MongoDB', () => {
         timeoutMs: 60_000,
       });
     }
-  });
+  }, 180_000);
 
   it('serves Prometheus metrics', async () => {
     const response = await fetch(`http://127.0.0.1:${services[0]?.httpPort}/metrics`);

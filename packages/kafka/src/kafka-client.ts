@@ -1,6 +1,6 @@
 import { deadLetterTopic } from '@omni/contracts';
 import type { Logger } from '@omni/logging';
-import { type Admin, Kafka, type Producer } from 'kafkajs';
+import { type Admin, Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { EventConsumer, type EventConsumerSettings } from './event-consumer';
 import { EventProducer } from './event-producer';
@@ -60,6 +60,8 @@ export class KafkaClient {
       const producer = this.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
+        // Java-compatible murmur2 partitioning: a key lands where other Kafka clients put it.
+        createPartitioner: Partitioners.DefaultPartitioner,
         allowAutoTopicCreation: false,
         retry: { initialRetryTime: 200, retries: 6, maxRetryTime: 5_000 },
       });
@@ -82,6 +84,8 @@ export class KafkaClient {
         consumer: this.kafka.consumer({
           groupId,
           sessionTimeout: 30_000,
+          // A fetch returns as soon as data is there; a short wait only bounds how long shutdown waits on an idle one.
+          maxWaitTimeInMs: 1_000,
           heartbeatInterval: 3_000,
           allowAutoTopicCreation: false,
           retry: { initialRetryTime: 300, retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },

@@ -31,7 +31,8 @@ export function newConversation(id: string, message: InboundMessage, customerId:
     subject: displaySubject(message.subject),
     normalizedSubject: normalizeSubject(message.subject),
     token: randomBytes(8).toString('hex'),
-    channels: [],
+    // Visible before its first message is counted: it already says where it came from.
+    channels: [message.channel],
     assigneeId: '',
     priority: 0,
     createdAt: now,
