@@ -14,5 +14,6 @@ export * from './gen/omni/v1/conversation_service';
 export * from './gen/omni/v1/delivery';
 export * from './gen/omni/v1/inbound';
 export * from './gen/omni/v1/outbound';
+export * from './gen/omni/v1/routing_service';
 export { protoSources } from './proto-sources';
 export { DeadLetterHeaders, deadLetterTopic, EventHeaders, type TopicName, TopicPartitions, Topics } from './topics';

@@ -1,0 +1,107 @@
+import { isDuplicateKeyError, type Store } from '@omni/store';
+import type { Collection } from 'mongodb';
+import { type ChannelGroup, type GroupCounts, zeroCounts } from '../../domain/channel-group';
+import { Collections, type SlotDocument, slotKey, stateKey } from './documents';
+
+export type ClaimResult =
+  | { outcome: 'claimed'; slot: SlotDocument; loadAfter: number }
+  | { outcome: 'full' }
+  /** The conversation already holds a slot (another decision won). */
+  | { outcome: 'taken'; slot: SlotDocument | null };
+
+export interface ClaimInput {
+  tenantId: string;
+  agentId: string;
+  group: ChannelGroup;
+  capacity: number;
+  conversationId: string;
+  eventId: string;
+  decisionId: string;
+  now: Date;
+}
+
+/** Capacity claims as inserts guarded by unique keys: the one concurrency primitive FerretDB v1 enforces. */
+export class SlotRepository {
+  private readonly slots: Collection<SlotDocument>;
+
+  constructor(store: Store) {
+    this.slots = store.collection<SlotDocument>(Collections.slots);
+  }
+
+  /** Takes the lowest free slot index below the agent's capacity, or says why not. */
+  async claim(input: ClaimInput): Promise<ClaimResult> {
+    const { tenantId, agentId, group, capacity, conversationId } = input;
+    const conversationKey = stateKey(tenantId, conversationId);
+    const used = new Set((await this.slots.find({ tenantId, agentId, group }).toArray()).map((s) => s.index));
+    for (let index = 0; index < capacity; index++) {
+      if (used.has(index)) continue;
+      const slot: SlotDocument = {
+        _id: slotKey(tenantId, agentId, group, index),
+        tenantId,
+        agentId,
+        group,
+        index,
+        conversationKey,
+        conversationId,
+        claimedAt: input.now,
+        eventId: input.eventId,
+        decisionId: input.decisionId,
+        announced: false,
+      };
+      try {
+        await this.slots.insertOne(slot);
+        // The slots seen plus this one: never more than capacity, since every index is below it.
+        return { outcome: 'claimed', slot, loadAfter: used.size + 1 };
+      } catch (error: unknown) {
+        if (!isDuplicateKeyError(error)) throw error;
+        const holder = await this.slots.findOne({ conversationKey });
+        if (holder) return { outcome: 'taken', slot: holder };
+        // Someone else took this index for another conversation: try the next one.
+      }
+    }
+    return { outcome: 'full' };
+  }
+
+  forConversation(tenantId: string, conversationId: string): Promise<SlotDocument | null> {
+    return this.slots.findOne({ conversationKey: stateKey(tenantId, conversationId) });
+  }
+
+  /** Frees the conversation's slot; true only for the caller that actually deleted it. */
+  async release(slot: Pick<SlotDocument, '_id' | 'conversationKey'>): Promise<boolean> {
+    const result = await this.slots.deleteOne({ _id: slot._id, conversationKey: slot.conversationKey });
+    return result.deletedCount === 1;
+  }
+
+  byAgent(tenantId: string, agentId: string): Promise<SlotDocument[]> {
+    return this.slots.find({ tenantId, agentId }).toArray();
+  }
+
+  /** Live load per agent and group for a tenant (or for one agent). */
+  async loads(tenantId: string, agentId?: string): Promise<Map<string, GroupCounts>> {
+    const filter: Record<string, unknown> = { tenantId };
+    if (agentId) filter.agentId = agentId;
+    const loads = new Map<string, GroupCounts>();
+    for (const slot of await this.slots.find(filter, { projection: { agentId: 1, group: 1 } }).toArray()) {
+      const counts = loads.get(slot.agentId) ?? zeroCounts();
+      counts[slot.group]++;
+      loads.set(slot.agentId, counts);
+    }
+    return loads;
+  }
+
+  async markAnnounced(id: string): Promise<void> {
+    await this.slots.updateOne({ _id: id }, { $set: { announced: true } });
+  }
+
+  unannounced(claimedBefore: Date, limit: number): Promise<SlotDocument[]> {
+    return this.slots
+      .find({ announced: false, claimedAt: { $lt: claimedBefore } })
+      .limit(limit)
+      .toArray();
+  }
+
+  /** Every slot, for reconciliation with the routing states (bounded by the conversations in progress). */
+  all(limit: number): Promise<SlotDocument[]> {
+    return this.slots.find({}).limit(limit).toArray();
+  }
+}

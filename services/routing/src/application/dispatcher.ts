@@ -1,0 +1,64 @@
+import type { Logger } from '@omni/logging';
+import type { RoutingStateRepository } from '../adapters/mongo/routing-state.repository';
+import type { Router } from './router';
+
+const BATCH = 200;
+
+/**
+ * Takes the first decision for every conversation that waits without one,
+ * best first (queue order). The consumer only records conversations and
+ * wakes it, so a burst of events is committed quickly and the decisions
+ * follow as fast as the store allows. Safe on any number of replicas: a
+ * conversation is assigned by the unique slot it claims.
+ */
+export class Dispatcher {
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly router: Router,
+    private readonly states: RoutingStateRepository,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Runs a pass now, or right after the one in progress. */
+  readonly wake = (): void => {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+    });
+  };
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.pass();
+      } catch (error: unknown) {
+        // The sweep wakes the dispatcher again; the conversations stay queued meanwhile.
+        this.logger.warn({ err: error }, 'dispatch pass failed');
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  private async pass(): Promise<void> {
+    for (;;) {
+      const waiting = await this.states.undecided(BATCH);
+      for (const state of waiting) {
+        if (this.stopped) return;
+        await this.router.route(state, state.trigger || 'opened');
+      }
+      if (waiting.length < BATCH) return;
+    }
+  }
+}

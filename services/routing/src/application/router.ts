@@ -1,0 +1,259 @@
+import { deterministicId } from '@omni/contracts';
+import type { Logger } from '@omni/logging';
+import type { AssignmentPublisher } from '../adapters/kafka/assignment.publisher';
+import type { AgentRepository } from '../adapters/mongo/agent.repository';
+import type { DecisionRepository } from '../adapters/mongo/decision.repository';
+import type {
+  DecisionDocument,
+  PendingAssignmentEvent,
+  RoutingStateDocument,
+  SlotDocument,
+} from '../adapters/mongo/documents';
+import type { RoutingStateRepository } from '../adapters/mongo/routing-state.repository';
+import type { SlotRepository } from '../adapters/mongo/slot.repository';
+import { isAvailable } from '../domain/agent';
+import { evaluateCandidates } from '../domain/candidates';
+import type { ChannelGroup } from '../domain/channel-group';
+import { bestTakeable } from '../domain/queue-order';
+
+export interface RouterDeps {
+  agents: AgentRepository;
+  slots: SlotRepository;
+  states: RoutingStateRepository;
+  decisions: DecisionRepository;
+  publisher: AssignmentPublisher;
+  logger: Logger;
+  heartbeatTtlMs: number;
+  clock?: () => Date;
+}
+
+export type RouteOutcome = 'assigned' | 'queued' | 'unchanged';
+
+/**
+ * Hands waiting conversations to agents. The capacity claim is an insert into
+ * `agent_slots` whose unique keys bound the agent's load by its capacity and
+ * a conversation to one agent; the conversation's routing state follows it,
+ * and the sweep reconciles the two after a crash.
+ */
+export class Router {
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: RouterDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  /** Tries to assign a queued conversation; `onlyAgentId` restricts it to one agent pulling work. */
+  async route(state: RoutingStateDocument, trigger: string, onlyAgentId?: string): Promise<RouteOutcome> {
+    const { agents, slots, states, decisions } = this.deps;
+    if (state.state === 'closed') return 'unchanged';
+    const held = await slots.forConversation(state.tenantId, state.conversationId);
+    if (held) {
+      await this.confirm(state, held);
+      return 'unchanged';
+    }
+    const now = this.clock();
+    const loads = await slots.loads(state.tenantId);
+    const snapshots = await agents.snapshots(state.tenantId, loads);
+    const evaluation = evaluateCandidates(
+      snapshots,
+      { group: state.group, requiredSkills: state.requiredSkills },
+      { now, heartbeatTtlMs: this.deps.heartbeatTtlMs, stickyAgentId: state.lastAgentId || undefined },
+    );
+    const order = onlyAgentId ? evaluation.order.filter((id) => id === onlyAgentId) : evaluation.order;
+    const lost = new Set<string>();
+    const nextVersion = String(state.routeVersion + 1);
+    for (const agentId of order) {
+      const capacity = snapshots.find((a) => a.agentId === agentId)?.capacity[state.group] ?? 0;
+      const decision = this.decision(state, trigger, 'assigned', agentId, evaluation, lost, now);
+      const eventId = deterministicId('asg', state.tenantId, state.conversationId, nextVersion, agentId);
+      const claim = await slots.claim({
+        tenantId: state.tenantId,
+        agentId,
+        group: state.group,
+        capacity,
+        conversationId: state.conversationId,
+        eventId,
+        decisionId: decision._id,
+        now,
+      });
+      if (claim.outcome === 'full') {
+        lost.add(agentId);
+        continue;
+      }
+      if (claim.outcome === 'taken') return 'unchanged';
+      // A resolution that landed meanwhile wins: give the slot back.
+      const current = await states.get(state.tenantId, state.conversationId);
+      if (!current || current.state === 'closed' || (await states.isClosed(current))) {
+        await slots.release(claim.slot);
+        return 'unchanged';
+      }
+      decision.loadAfterClaim = claim.loadAfter;
+      decision.capacityAtClaim = capacity;
+      if (onlyAgentId) decision.tieBreak = 'capacity freed: the best waiting conversation this agent can take';
+      decision.candidates = decision.candidates.map((c) => ({ ...c, claimLost: lost.has(c.agentId) }));
+      await decisions.save(decision);
+      await agents.touchAssigned(state.tenantId, agentId, now);
+      await states.markAssigned(current, agentId, decision._id, now);
+      await this.announce(state, claim.slot, `${trigger}: ${decision.tieBreak}`);
+      return 'assigned';
+    }
+    if (onlyAgentId || state.queueAnnounced) return 'unchanged';
+    const decision = this.decision(state, trigger, 'queued', '', evaluation, lost, now);
+    await decisions.save(decision);
+    const event = this.event(decision, 'queued', '', '', `${trigger}: ${decision.tieBreak}`, now);
+    const eventId = deterministicId('asg', state.tenantId, state.conversationId, nextVersion, 'queued');
+    if (
+      await states.transition(state, { to: 'queued', agentId: null, decisionId: decision._id, eventId, event }, now)
+    ) {
+      await this.publish(state, [{ eventId, event }]);
+      return 'queued';
+    }
+    return 'unchanged';
+  }
+
+  /** The slot is the truth: make the state say so and make sure the assignment was announced. */
+  private async confirm(state: RoutingStateDocument, slot: SlotDocument): Promise<void> {
+    if (state.state !== 'assigned' || state.agentId !== slot.agentId) {
+      await this.deps.states.markAssigned(state, slot.agentId, slot.decisionId, this.clock());
+    }
+    if (!slot.announced) await this.announce(state, slot, 'assignment confirmed');
+  }
+
+  /** Publishes the ASSIGNED event of a slot (its id fixed at claim time) and marks it announced. */
+  async announce(state: Pick<RoutingStateDocument, 'tenantId' | 'conversationId'>, slot: SlotDocument, reason: string) {
+    const event: PendingAssignmentEvent = {
+      action: 'assigned',
+      agentId: slot.agentId,
+      previousAgentId: '',
+      decisionId: slot.decisionId,
+      reason,
+      escalationStep: 0,
+      occurredAt: slot.claimedAt,
+    };
+    await this.deps.publisher.publish(state.tenantId, state.conversationId, [{ eventId: slot.eventId, event }]);
+    await this.deps.slots.markAnnounced(slot._id);
+  }
+
+  /** Capacity freed: the agent pulls the best waiting conversations it can take, while it has room. */
+  async pullFor(tenantId: string, agentId: string, groups: readonly ChannelGroup[]): Promise<number> {
+    let pulled = 0;
+    for (const group of groups) {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const agent = await this.deps.agents.get(tenantId, agentId);
+        if (!agent || !isAvailable(agent, this.clock(), this.deps.heartbeatTtlMs)) return pulled;
+        const load = (await this.deps.slots.loads(tenantId, agentId)).get(agentId)?.[group] ?? 0;
+        if (load >= agent.capacity[group]) break;
+        const waiting = await this.deps.states.queued(tenantId, group, 200);
+        const best = bestTakeable(waiting, agent.skills);
+        if (!best) break;
+        if ((await this.route(best, 'capacity_freed', agentId)) === 'assigned') pulled++;
+      }
+    }
+    return pulled;
+  }
+
+  /** Resolution or merge: gives the capacity back exactly once, then lets the agent pull waiting work. */
+  async close(tenantId: string, conversationId: string, eventVersion: number): Promise<void> {
+    const state = await this.deps.states.close(tenantId, conversationId, eventVersion, this.clock());
+    if (!state || !(await this.deps.states.isClosed(state))) return;
+    const slot = await this.deps.slots.forConversation(tenantId, conversationId);
+    if (slot && (await this.deps.slots.release(slot))) {
+      await this.pullFor(tenantId, slot.agentId, [slot.group]);
+    }
+  }
+
+  /** The agent left: its conversations go back to the queue with their original age and are routed again. */
+  async requeueAgent(tenantId: string, agentId: string, reason: string): Promise<string[]> {
+    const requeued: string[] = [];
+    for (const slot of await this.deps.slots.byAgent(tenantId, agentId)) {
+      if (!(await this.deps.slots.release(slot))) continue;
+      const state = await this.deps.states.get(tenantId, slot.conversationId);
+      if (!state || state.state === 'closed') continue;
+      if (await this.requeue(state, agentId, reason)) requeued.push(slot.conversationId);
+    }
+    return requeued;
+  }
+
+  /** Puts an assigned conversation whose slot is gone back in the queue, keeping its enqueue time, and routes it. */
+  async requeue(state: RoutingStateDocument, previousAgentId: string, reason: string): Promise<boolean> {
+    const now = this.clock();
+    const eventId = deterministicId(
+      'asg',
+      state.tenantId,
+      state.conversationId,
+      String(state.routeVersion + 1),
+      'requeue',
+    );
+    const event: PendingAssignmentEvent = {
+      action: 'unassigned',
+      agentId: '',
+      previousAgentId,
+      decisionId: state.decisionId,
+      reason,
+      escalationStep: 0,
+      occurredAt: now,
+    };
+    const moved = await this.deps.states.transition(
+      state,
+      { to: 'queued', agentId: null, fromAgentId: previousAgentId, eventId, event },
+      now,
+    );
+    if (!moved) return false;
+    await this.publish(state, [{ eventId, event }]);
+    const fresh = await this.deps.states.get(state.tenantId, state.conversationId);
+    if (fresh) await this.route(fresh, 'requeued');
+    return true;
+  }
+
+  /** Publishes the events a state still holds (after a crash or a Kafka outage), then clears them. */
+  async flush(state: RoutingStateDocument): Promise<void> {
+    const entries = Object.entries(state.outbox ?? {}).map(([eventId, event]) => ({ eventId, event }));
+    if (entries.length > 0) await this.publish(state, entries);
+  }
+
+  private async publish(state: RoutingStateDocument, entries: { eventId: string; event: PendingAssignmentEvent }[]) {
+    await this.deps.publisher.publish(state.tenantId, state.conversationId, entries);
+    for (const { eventId } of entries) await this.deps.states.published(state._id, eventId);
+  }
+
+  private decision(
+    state: RoutingStateDocument,
+    trigger: string,
+    outcome: DecisionDocument['outcome'],
+    agentId: string,
+    evaluation: ReturnType<typeof evaluateCandidates>,
+    lost: ReadonlySet<string>,
+    now: Date,
+  ): DecisionDocument {
+    const version = String(state.routeVersion + 1);
+    return {
+      _id: deterministicId('dec', state.tenantId, state.conversationId, version, outcome, agentId),
+      tenantId: state.tenantId,
+      conversationId: state.conversationId,
+      trigger,
+      outcome,
+      agentId,
+      group: state.group,
+      requiredSkills: state.requiredSkills,
+      priority: state.priority,
+      candidates: evaluation.candidates.map((c) => ({ ...c, claimLost: lost.has(c.agentId) })),
+      tieBreak: lost.size > 0 ? `${evaluation.tieBreak}; claim lost on ${[...lost].join(', ')}` : evaluation.tieBreak,
+      policyVersion: state.policyVersion,
+      escalationStep: 0,
+      decidedAt: now,
+      loadAfterClaim: 0,
+      capacityAtClaim: 0,
+    };
+  }
+
+  private event(
+    decision: DecisionDocument,
+    action: PendingAssignmentEvent['action'],
+    agentId: string,
+    previousAgentId: string,
+    reason: string,
+    now: Date,
+  ): PendingAssignmentEvent {
+    return { action, agentId, previousAgentId, decisionId: decision._id, reason, escalationStep: 0, occurredAt: now };
+  }
+}

@@ -1,0 +1,150 @@
+import type { Logger } from '@omni/logging';
+import type { AgentRepository } from '../adapters/mongo/agent.repository';
+import type { SlotDocument } from '../adapters/mongo/documents';
+import type { RoutingStateRepository } from '../adapters/mongo/routing-state.repository';
+import type { SlotRepository } from '../adapters/mongo/slot.repository';
+import { CHANNEL_GROUPS, type ChannelGroup } from '../domain/channel-group';
+import { bestTakeable } from '../domain/queue-order';
+import type { Router } from './router';
+
+export interface SweeperDeps {
+  router: Router;
+  agents: AgentRepository;
+  slots: SlotRepository;
+  states: RoutingStateRepository;
+  logger: Logger;
+  heartbeatTtlMs: number;
+  intervalMs: number;
+  /** Wakes the dispatcher, for conversations whose first decision a crash interrupted. */
+  onSweep: () => void;
+  clock?: () => Date;
+}
+
+const BATCH = 100;
+const QUEUE_WINDOW = 500;
+/** Younger entries may still be in the hands of the decision that wrote them. */
+const GRACE_MS = 5_000;
+const SLOT_SCAN = 10_000;
+/** How far back closures are checked against their state documents. */
+const RECONCILE_WINDOW_MS = 10 * 60_000;
+
+/**
+ * The periodic safety net every replica runs (all of its steps are
+ * conditional updates, so replicas may overlap): heartbeat expiry, requeue of
+ * offline agents' work, unpublished events, and waiting conversations that
+ * missed a wake-up.
+ */
+export class RoutingSweeper {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+
+  constructor(private readonly deps: SweeperDeps) {}
+
+  start(): void {
+    const tick = () => {
+      if (this.stopped) return;
+      this.running = this.sweep()
+        .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'routing sweep failed; next tick retries'))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, this.deps.intervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, this.deps.intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  async sweep(): Promise<void> {
+    const { agents, slots, states, router } = this.deps;
+    const now = this.deps.clock?.() ?? new Date();
+    const cutoff = new Date(now.getTime() - this.deps.heartbeatTtlMs);
+    const grace = new Date(now.getTime() - GRACE_MS);
+
+    for (const agent of await agents.expired(cutoff, BATCH)) {
+      if (this.stopped) return;
+      if (await agents.expire(agent, cutoff, now)) {
+        this.deps.logger.info({ tenantId: agent.tenantId, agentId: agent.agentId }, 'heartbeat expired; agent offline');
+      }
+    }
+    const held = await slots.all(SLOT_SCAN);
+    const holders = [...new Set(held.map((slot) => `${slot.tenantId}:${slot.agentId}`))];
+    for (const agent of await agents.offline(holders)) {
+      if (this.stopped) return;
+      await router.requeueAgent(agent.tenantId, agent.agentId, 'agent offline');
+    }
+    await this.reconcile(held, grace);
+    for (const state of await states.withPendingEvents(grace, BATCH)) {
+      if (this.stopped) return;
+      await router.flush(state);
+    }
+    for (const slot of await slots.unannounced(grace, BATCH)) {
+      if (this.stopped) return;
+      await router.announce(slot, slot, 'assignment confirmed');
+    }
+    this.deps.onSweep();
+    for (const tenantId of await states.tenantsWithQueue()) {
+      for (const group of CHANNEL_GROUPS) {
+        if (this.stopped) return;
+        await this.drain(tenantId, group, cutoff);
+      }
+    }
+  }
+
+  /**
+   * Repairs what a crash between the slot and the state left behind: a slot
+   * of a closed conversation is freed, an assignment without a slot waits
+   * again. Only entries older than the grace period, so decisions in flight
+   * are left alone.
+   */
+  private async reconcile(held: readonly SlotDocument[], grace: Date): Promise<void> {
+    const { slots, states, router } = this.deps;
+    const bySlot = new Map(held.map((slot) => [slot.conversationKey, slot]));
+    for (const closure of await states.closedSince(new Date(grace.getTime() - RECONCILE_WINDOW_MS), SLOT_SCAN)) {
+      if (this.stopped) return;
+      const state = await states.get(closure.tenantId, closure.conversationId);
+      if (state && state.state !== 'closed' && closure.version >= state.lifecycleVersion) {
+        await states.markClosed(state._id, closure.version, new Date());
+      }
+    }
+    const settled = held.filter((slot) => slot.claimedAt < grace);
+    const { states: current, closures } = await states.manyWithClosures(settled.map((slot) => slot.conversationKey));
+    for (const slot of settled) {
+      if (this.stopped) return;
+      const state = current.get(slot.conversationKey);
+      const closure = closures.get(slot.conversationKey);
+      if (!state || state.state === 'closed' || (closure && closure.version >= state.lifecycleVersion)) {
+        if (await slots.release(slot)) await router.pullFor(slot.tenantId, slot.agentId, [slot.group]);
+      } else if (state.state !== 'assigned' || state.agentId !== slot.agentId) {
+        await states.markAssigned(state, slot.agentId, slot.decisionId, new Date());
+      }
+    }
+    for (const state of await states.assignedBefore(grace, SLOT_SCAN)) {
+      if (this.stopped || bySlot.has(state._id)) continue;
+      if (await slots.forConversation(state.tenantId, state.conversationId)) continue;
+      await router.requeue(state, state.agentId ?? '', 'assignment lost');
+    }
+  }
+
+  /** Offers waiting conversations (one read of the queue) to the available agents with room, best first. */
+  private async drain(tenantId: string, group: ChannelGroup, cutoff: Date): Promise<void> {
+    const loads = await this.deps.slots.loads(tenantId);
+    const free = (await this.deps.agents.available(tenantId, cutoff))
+      .map((agent) => ({ agent, room: agent.capacity[group] - (loads.get(agent.agentId)?.[group] ?? 0) }))
+      .filter(({ room }) => room > 0);
+    if (free.length === 0) return;
+    const waiting = await this.deps.states.queued(tenantId, group, QUEUE_WINDOW);
+    for (const { agent, room: initial } of free) {
+      for (let room = initial; room > 0 && waiting.length > 0 && !this.stopped; room--) {
+        const best = bestTakeable(waiting, agent.skills);
+        if (!best) break;
+        waiting.splice(waiting.indexOf(best), 1);
+        await this.deps.router.route(best, 'sweep', agent.agentId);
+      }
+    }
+  }
+}

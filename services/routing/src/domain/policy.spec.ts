@@ -1,0 +1,107 @@
+import { Channel } from '@omni/contracts';
+import { InvalidArgumentError } from '@omni/errors';
+import { DEFAULT_POLICY, type OpenedFacts, type RoutingPolicy, requirementsFor, validatePolicy } from './policy';
+
+const facts: OpenedFacts = {
+  channel: Channel.CHANNEL_WHATSAPP,
+  inboxId: 'support',
+  language: 'fr',
+  subject: 'Facture',
+  firstMessageText: 'Bonjour, mon invoice est fausse',
+  customerAttributes: { tier: 'vip' },
+};
+
+const noMatch: RoutingPolicy['rules'][number]['match'] = {
+  channels: [],
+  inboxIds: [],
+  languages: [],
+  keywords: [],
+  customerAttributes: {},
+};
+
+const policy: RoutingPolicy = {
+  version: 3,
+  defaultPriority: 1,
+  rules: [
+    {
+      name: 'french',
+      match: { ...noMatch, languages: ['FR'] },
+      requiredSkills: { french: 4 },
+      priority: 2,
+      team: 'emea',
+    },
+    {
+      name: 'billing',
+      match: { ...noMatch, keywords: ['invoice'] },
+      requiredSkills: { billing: 3, french: 6 },
+      priority: 5,
+      team: '',
+    },
+    {
+      name: 'email-only',
+      match: { ...noMatch, channels: [Channel.CHANNEL_EMAIL] },
+      requiredSkills: { email: 1 },
+      priority: 9,
+      team: '',
+    },
+  ],
+};
+
+describe('routing policy', () => {
+  it('merges every matching rule: highest level per skill, highest priority, first team', () => {
+    expect(requirementsFor(policy, facts)).toEqual({
+      requiredSkills: { french: 6, billing: 3 },
+      priority: 5,
+      team: 'emea',
+      matchedRules: ['french', 'billing'],
+      policyVersion: 3,
+    });
+  });
+
+  it('falls back to the default priority when nothing matches', () => {
+    expect(requirementsFor(policy, { ...facts, language: 'de', firstMessageText: 'hallo', subject: '' })).toMatchObject(
+      {
+        requiredSkills: {},
+        priority: 1,
+        matchedRules: [],
+      },
+    );
+  });
+
+  it('puts VIP customers first by default', () => {
+    expect(requirementsFor(DEFAULT_POLICY, facts).priority).toBe(10);
+    expect(requirementsFor(DEFAULT_POLICY, { ...facts, customerAttributes: {} }).priority).toBe(0);
+  });
+
+  it('refuses a policy with every problem named, and warns about skills nobody has', () => {
+    const bad: Omit<RoutingPolicy, 'version'> = {
+      defaultPriority: 0,
+      rules: [
+        { name: '', match: noMatch, requiredSkills: { billing: 0 }, priority: 1, team: '' },
+        {
+          name: 'x',
+          match: { ...noMatch, keywords: [' '] },
+          requiredSkills: { 'bad skill': 3 },
+          priority: 1.5,
+          team: '',
+        },
+      ],
+    };
+    try {
+      validatePolicy(bad);
+      throw new Error('accepted');
+    } catch (error: unknown) {
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect((error as InvalidArgumentError).details?.map((d) => d.field)).toEqual([
+        'rules[0].name',
+        'rules[0].required_skills.billing',
+        'rules[1].required_skills.bad skill',
+        'rules[1].match.keywords',
+        'rules[1].priority',
+      ]);
+    }
+    expect(validatePolicy(policy, new Set(['french', 'billing']))).toEqual([
+      'rules[2].required_skills.email: no agent has skill email',
+    ]);
+  });
+});

@@ -1,0 +1,107 @@
+import { ApiKeyAuthenticator } from '@omni/auth';
+import { protoSources, RoutingServiceService, TopicPartitions, Topics } from '@omni/contracts';
+import { authInterceptor, createGrpcServer } from '@omni/grpc';
+import { ServiceRuntime } from '@omni/runtime';
+import { routingServer } from './adapters/grpc/routing.server';
+import { AssignmentPublisher } from './adapters/kafka/assignment.publisher';
+import { consumeConversationEvents } from './adapters/kafka/conversation-events.consumer';
+import { AgentRepository } from './adapters/mongo/agent.repository';
+import { DecisionRepository } from './adapters/mongo/decision.repository';
+import { routingIndexes } from './adapters/mongo/indexes';
+import { PolicyRepository } from './adapters/mongo/policy.repository';
+import { RoutingStateRepository } from './adapters/mongo/routing-state.repository';
+import { SlotRepository } from './adapters/mongo/slot.repository';
+import { AgentService } from './application/agent.service';
+import { ConversationEventsHandler } from './application/conversation-events.handler';
+import { Dispatcher } from './application/dispatcher';
+import { Router } from './application/router';
+import { RoutingSweeper } from './application/routing-sweeper';
+import { routingEnv } from './config';
+
+const TOPICS = [Topics.conversationEvents, Topics.assignments];
+
+export interface RoutingService {
+  runtime: ServiceRuntime<typeof routingEnv>;
+  router: Router;
+  sweeper: RoutingSweeper;
+  grpcPort: number;
+  httpPort: number;
+  stop(): Promise<void>;
+}
+
+/** Wires the routing service: store, the conversation-events consumer, the sweep and the gRPC API. */
+export async function startRouting(env: NodeJS.ProcessEnv): Promise<RoutingService> {
+  const runtime = ServiceRuntime.create(
+    {
+      service: 'routing',
+      env: routingEnv,
+      topics: TOPICS.map((topic) => ({ topic, numPartitions: TopicPartitions[topic] })),
+      indexes: routingIndexes,
+    },
+    env,
+  );
+  const { config, logger, store, kafka, shutdown } = runtime;
+  await runtime.start();
+
+  const heartbeatTtlMs = config.HEARTBEAT_TTL_SECONDS * 1000;
+  const agents = new AgentRepository(store);
+  const slots = new SlotRepository(store);
+  const states = new RoutingStateRepository(store);
+  const decisions = new DecisionRepository(store);
+  const policies = new PolicyRepository(store);
+  const publisher = new AssignmentPublisher(await kafka.producer());
+  const router = new Router({ agents, slots, states, decisions, publisher, logger, heartbeatTtlMs });
+
+  const dispatcher = new Dispatcher(router, states, logger);
+  shutdown.add('dispatcher', () => dispatcher.stop());
+  const sweeper = new RoutingSweeper({
+    onSweep: dispatcher.wake,
+    router,
+    agents,
+    slots,
+    states,
+    logger,
+    heartbeatTtlMs,
+    intervalMs: config.ROUTING_SWEEP_INTERVAL_MS,
+  });
+  sweeper.start();
+  shutdown.add('sweeper', () => sweeper.stop());
+
+  const handler = new ConversationEventsHandler({
+    router,
+    states,
+    policies,
+    logger,
+    onQueued: dispatcher.wake,
+    slaTargets: { messaging: config.SLA_MESSAGING_SECONDS, email: config.SLA_EMAIL_SECONDS },
+  });
+  const consumer = await consumeConversationEvents(kafka, handler, {
+    groupId: config.ROUTING_CONSUMER_GROUP,
+    concurrency: config.ROUTING_CONCURRENCY,
+  });
+  shutdown.add('consumer', () => consumer.stop());
+
+  const authenticator = new ApiKeyAuthenticator(store, { cacheTtlMs: config.API_KEY_CACHE_TTL_MS });
+  const grpc = createGrpcServer({
+    logger,
+    protoFiles: protoSources(),
+    interceptors: [authInterceptor(authenticator.grpcAuthenticate)],
+  });
+  grpc.addService(
+    RoutingServiceService,
+    routingServer({
+      agentService: new AgentService(agents, router),
+      agents,
+      slots,
+      states,
+      decisions,
+      policies,
+      heartbeatTtlMs,
+    }),
+  );
+  const grpcPort = await grpc.start({ host: config.GRPC_HOST, port: config.GRPC_PORT });
+  shutdown.add('grpc', () => grpc.shutdown(config.SHUTDOWN_GRACE_MS / 2));
+  runtime.serving();
+
+  return { runtime, router, sweeper, grpcPort, httpPort: runtime.httpPort, stop: () => shutdown.run('stop') };
+}
