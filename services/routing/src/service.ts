@@ -84,7 +84,7 @@ export async function startRouting(env: NodeJS.ProcessEnv): Promise<RoutingServi
   const authenticator = new ApiKeyAuthenticator(store, { cacheTtlMs: config.API_KEY_CACHE_TTL_MS });
   const grpc = createGrpcServer({
     logger,
-    protoFiles: protoSources(),
+    protoFiles: protoSources(['omni/v1/routing_service.proto']),
     interceptors: [authInterceptor(authenticator.grpcAuthenticate)],
   });
   grpc.addService(
