@@ -1,8 +1,9 @@
 import { type BackoffSettings, backoffDelay, sleep } from '@omni/backoff';
-import { DeadLetterHeaders, deadLetterTopic, EventHeaders, type EventType } from '@omni/contracts';
+import { deadLetterTopic, EventHeaders, type EventType } from '@omni/contracts';
 import type { Logger } from '@omni/logging';
 import { type Context, context, type Link, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Batch, Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
+import { deadLetterMessages, errorText, type PoisonMessage, UndecodableError } from './dead-letter';
 import type { EventProducer } from './event-producer';
 import type { KafkaMetrics } from './kafka-metrics';
 import { contextFromHeaders, headerString } from './trace-headers';
@@ -49,10 +50,6 @@ interface Dependencies {
   logger: Logger;
   metrics: KafkaMetrics;
   topicName: (base: string) => string;
-}
-
-class UndecodableError extends Error {
-  override readonly name = 'UndecodableError';
 }
 
 const tracer = trace.getTracer('@omni/kafka');
@@ -112,7 +109,7 @@ export class EventConsumer<T> {
     if (batch.isEmpty()) return;
     const started = process.hrtime.bigint();
     const decoded: ConsumedEvent<T>[] = [];
-    const poison: Array<{ message: KafkaMessage; error: unknown; attempts: number }> = [];
+    const poison: PoisonMessage[] = [];
     for (const message of batch.messages) {
       try {
         decoded.push(this.decode(batch, message));
@@ -249,25 +246,9 @@ export class EventConsumer<T> {
     );
   }
 
-  private async deadLetter(
-    batch: Batch,
-    poison: Array<{ message: KafkaMessage; error: unknown; attempts: number }>,
-  ): Promise<void> {
+  private async deadLetter(batch: Batch, poison: PoisonMessage[]): Promise<void> {
     const dlq = deadLetterTopic(batch.topic);
-    const failedAt = new Date().toISOString();
-    const messages = poison.map(({ message, error, attempts }) => ({
-      key: message.key,
-      value: message.value,
-      headers: {
-        ...message.headers,
-        [DeadLetterHeaders.error]: errorText(error).slice(0, 1000),
-        [DeadLetterHeaders.originTopic]: batch.topic,
-        [DeadLetterHeaders.originPartition]: String(batch.partition),
-        [DeadLetterHeaders.originOffset]: message.offset,
-        [DeadLetterHeaders.attempts]: String(attempts),
-        [DeadLetterHeaders.failedAt]: failedAt,
-      },
-    }));
+    const messages = deadLetterMessages(batch, poison, new Date());
     // Retried until acknowledged: committing past a message that is in neither topic would lose it.
     for (let attempt = 1; ; attempt++) {
       try {
@@ -295,8 +276,4 @@ export class EventConsumer<T> {
       );
     }
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
