@@ -10,7 +10,6 @@ describe('deadLetterMessages', () => {
     timestamp: '0',
     attributes: 0,
     headers: { 'omni-event-id': Buffer.from('e1') },
-    size: 0,
   };
 
   it('keeps key, bytes and headers, and adds why and where from', () => {
