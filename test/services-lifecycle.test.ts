@@ -114,10 +114,16 @@ describe('the four services against real Kafka and MongoDB', () => {
     await stack.stopKafka();
     await stack.stopMongo();
     for (const service of services) {
-      const notReady = await waitFor(`${service.name} not ready`, async () => {
-        const r = await readyz(service);
-        return r.status === 503 ? r : undefined;
-      });
+      const notReady = await waitFor(
+        `${service.name} not ready`,
+        async () => {
+          const r = await readyz(service);
+          // Thrown, so a timeout names what the service last answered.
+          if (r.status !== 503) throw new Error(`${service.name} answered ${r.status} ${JSON.stringify(r.body)}`);
+          return r;
+        },
+        { timeoutMs: 60_000 },
+      );
       expect(notReady.body.status).toBe('not_ready');
       expect(notReady.body.checks.kafka).not.toBe('ok');
       expect(notReady.body.checks.store).not.toBe('ok');
