@@ -19,6 +19,7 @@ interface RunningService {
   httpPort: number;
   exit: Promise<number | null>;
   logs: Array<Record<string, unknown>>;
+  stderr: string[];
 }
 
 let stack: RunningStack;
@@ -45,7 +46,7 @@ function startService(name: string, env: Record<string, string>): Promise<Runnin
       }
       logs.push(entry);
       if (entry.msg === 'http listening') {
-        resolve({ name, process: child, httpPort: entry.port as number, exit, logs });
+        resolve({ name, process: child, httpPort: entry.port as number, exit, logs, stderr });
       }
     });
     void exit.then((code) => reject(new Error(`${name} exited with ${code} before listening: ${stderr.join('')}`)));
@@ -148,7 +149,13 @@ describe('the four services against real Kafka and MongoDB', () => {
   it('shuts down cleanly on SIGTERM', async () => {
     for (const service of services) service.process.kill('SIGTERM');
     const codes = await Promise.all(services.map((service) => service.exit));
-    expect(codes).toEqual([0, 0, 0, 0]);
+    // On failure, say which service and what it last logged, not only the codes.
+    const report = services.map((service, i) =>
+      codes[i] === 0
+        ? `${service.name}: 0`
+        : `${service.name}: ${codes[i]} ${service.stderr.join('').slice(-2000)} ${JSON.stringify(service.logs.slice(-8))}`,
+    );
+    expect(report).toEqual(services.map((service) => `${service.name}: 0`));
     for (const service of services) {
       expect(service.logs.map((entry) => entry.msg)).toEqual(
         expect.arrayContaining(['shutting down', 'shutdown complete']),
