@@ -107,7 +107,7 @@ describe('the four services against real Kafka and MongoDB', () => {
         },
         { timeoutMs: 60_000 },
       );
-      expect(ready.body).toEqual({ status: 'ready', checks: { kafka: 'ok', store: 'ok' } });
+      expect(ready.body).toEqual({ status: 'ready', checks: { startup: 'ok', kafka: 'ok', store: 'ok' } });
     }
   });
 

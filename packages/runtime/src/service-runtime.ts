@@ -35,6 +35,7 @@ export class ServiceRuntime<S extends typeof baseEnv> {
   /** The bound HTTP port, known after start() (HTTP_PORT=0 picks a free one). */
   httpPort = 0;
   private signalsHandled = false;
+  private started = false;
 
   private constructor(
     private readonly options: RuntimeOptions<S>,
@@ -62,6 +63,13 @@ export class ServiceRuntime<S extends typeof baseEnv> {
       logger: this.logger,
       registry: this.registry,
       readiness: [
+        // Not ready until main.ts has wired everything (consumers, gRPC) and called serving().
+        {
+          name: 'startup',
+          check: async () => {
+            if (!this.started) throw new Error('starting');
+          },
+        },
         { name: 'kafka', check: () => this.kafka.checkReady() },
         { name: 'store', check: () => this.store.checkReady() },
       ],
@@ -108,6 +116,7 @@ export class ServiceRuntime<S extends typeof baseEnv> {
   /** Mounts the 404 and error handlers after the service's routes and logs that the service is up. */
   serving(): void {
     finalizeHttpApp(this.http.app);
+    this.started = true;
     // Registered last so it runs first: load balancers stop sending work before anything closes.
     this.shutdown.add('readiness', () => this.http.setShuttingDown());
     this.logger.info('service started');
