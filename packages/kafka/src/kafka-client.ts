@@ -131,8 +131,34 @@ export class KafkaClient {
 
   /** Stops consumers (finishing their batch in hand), then flushes and closes the producer. */
   async close(): Promise<void> {
-    await Promise.allSettled(this.consumers.map((consumer) => consumer.stop()));
-    await this.producerClient?.disconnect();
-    await this.probeAdmin?.disconnect();
+    // Bounded: while kafkajs reconnects to a restarted broker, a disconnect can wait far
+    // longer than the service's shutdown grace.
+    const { logger } = this.settings;
+    await withinMs('consumers', Promise.allSettled(this.consumers.map((consumer) => consumer.stop())), 8_000, logger);
+    await withinMs('producer', this.producerClient?.disconnect(), 4_000, logger);
+    await withinMs('readiness probe', this.probeAdmin?.disconnect(), 2_000, logger);
   }
+}
+
+/** Waits for a shutdown step at most `ms`, logging when it failed or was left running. */
+function withinMs(name: string, work: Promise<unknown> | undefined, ms: number, logger: Logger): Promise<void> {
+  if (!work) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      logger.warn({ step: name, ms }, 'kafka disconnect still running at its bound; moving on');
+      resolve();
+    }, ms);
+    timer.unref();
+    work.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        logger.warn({ err: error, step: name }, 'kafka disconnect failed');
+        resolve();
+      },
+    );
+  });
 }
