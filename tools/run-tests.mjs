@@ -3,6 +3,7 @@
 // "Tests: N passed, N failed" line whatever happened.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,9 +27,29 @@ function ensureSwaks() {
   return spawnSync('apt-get', ['install', '-y', '-qq', 'swaks'], quiet).status ?? 1;
 }
 
+/** grpcurl, which a test drives through server reflection as users do; built once from its Go module. */
+const grpcurlBin = join(homedir(), '.cache', 'omni-dev-stack', 'bin');
+function ensureGrpcurl() {
+  if (has('grpcurl') || existsSync(join(grpcurlBin, 'grpcurl'))) return 0;
+  if (!has('go')) {
+    process.stderr.write('[test] grpcurl is missing and Go is not installed to build it\n');
+    return 1;
+  }
+  process.stderr.write('[test] building grpcurl (go install, once)...\n');
+  const env = { ...process.env, GOBIN: grpcurlBin };
+  return (
+    spawnSync('go', ['install', 'github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.3'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }).status ?? 1
+  );
+}
+
 const steps = [
   ['install', () => run(process.execPath, [join(root, 'tools', 'ensure-installed.mjs')])],
   ['swaks', ensureSwaks],
+  ['grpcurl', ensureGrpcurl],
   ['build', () => run(bin('turbo'), ['run', 'build', '--output-logs=errors-only'])],
   ['lint', () => run(bin('biome'), ['check', '.'])],
   // jest transpiles without type checks; this checks tests and sources together.
