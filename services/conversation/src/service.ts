@@ -9,9 +9,11 @@ import { consumeInbound } from './adapters/kafka/inbound.consumer';
 import { OutboxRelay } from './adapters/kafka/outbox.relay';
 import { ConversationRepository } from './adapters/mongo/conversation.repository';
 import { CustomerRepository } from './adapters/mongo/customer.repository';
+import { HeldDeliveryRepository } from './adapters/mongo/held-delivery.repository';
 import { conversationIndexes } from './adapters/mongo/indexes';
 import { MessageRepository } from './adapters/mongo/message.repository';
 import { ConversationQueries } from './application/conversation-queries';
+import { DeliveryStatusHandler } from './application/delivery-status.handler';
 import { InboundMessageHandler } from './application/inbound-message.handler';
 import { ReplyService } from './application/reply.service';
 import { conversationEnv } from './config';
@@ -56,7 +58,10 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     events,
     subjectWindowMs: config.THREAD_SUBJECT_WINDOW_HOURS * 3_600_000,
   });
-  const consumers = [await consumeInbound(kafka, inbound), await consumeDelivery(kafka, messages, logger)];
+  const consumers = [
+    await consumeInbound(kafka, inbound),
+    await consumeDelivery(kafka, new DeliveryStatusHandler(messages, new HeldDeliveryRepository(store)), logger),
+  ];
   // In parallel: each waits for its fetch in flight (up to kafkajs' maxWaitTime) before leaving the group.
   shutdown.add('consumers', async () => {
     await Promise.all(consumers.map((consumer) => consumer.stop()));
