@@ -2,6 +2,7 @@ import { type Channel, ConversationStatus } from '@omni/contracts';
 import type { Store } from '@omni/store';
 import { isDuplicateKeyError } from '@omni/store';
 import { Collections, type ConversationDocument } from './documents';
+import { MessageKeysRepository } from './message-keys.repository';
 
 /** The API never needs the (growing) list of counted message ids. */
 const PUBLIC_FIELDS = { projection: { appliedMessageIds: 0 } } as const;
@@ -32,7 +33,11 @@ export interface ConversationListFilter {
 }
 
 export class ConversationRepository {
-  constructor(private readonly store: Store) {}
+  private readonly keys: MessageKeysRepository;
+
+  constructor(private readonly store: Store) {
+    this.keys = new MessageKeysRepository(store);
+  }
 
   private get conversations() {
     return this.store.collection<ConversationDocument>(Collections.conversations);
@@ -44,6 +49,8 @@ export class ConversationRepository {
 
   /** One insert: the unique `openKey` refuses a second open conversation of the customer. */
   async create(doc: ConversationDocument): Promise<CreateOutcome> {
+    // A losing creation leaves a key to a token nobody was ever given: harmless.
+    await this.keys.recordToken(doc.tenantId, doc.token, doc._id);
     try {
       await this.conversations.insertOne(doc);
       return 'created';
@@ -115,9 +122,9 @@ export class ConversationRepository {
     return doc?._id;
   }
 
-  async findIdByToken(tenantId: string, token: string): Promise<string | undefined> {
-    const doc = await this.conversations.findOne({ tenantId, token }, { projection: { _id: 1 } });
-    return doc?._id;
+  /** By `_id` in message_keys, written before the conversation itself. */
+  findIdByToken(tenantId: string, token: string): Promise<string | undefined> {
+    return this.keys.conversationByToken(tenantId, token);
   }
 
   async findIdBySubject(

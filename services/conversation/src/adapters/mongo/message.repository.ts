@@ -3,6 +3,7 @@ import type { Store } from '@omni/store';
 import { isDuplicateKeyError } from '@omni/store';
 import { deliveryRank } from '../../domain/delivery-state';
 import { Collections, type MessageDocument } from './documents';
+import { MessageKeysRepository } from './message-keys.repository';
 
 export interface MessageCursor {
   sentAt: Date;
@@ -23,7 +24,11 @@ export interface DeliveryUpdate {
 export type DeliveryOutcome = 'changed' | 'unchanged' | 'unknown';
 
 export class MessageRepository {
-  constructor(private readonly store: Store) {}
+  private readonly keys: MessageKeysRepository;
+
+  constructor(private readonly store: Store) {
+    this.keys = new MessageKeysRepository(store);
+  }
 
   private get messages() {
     return this.store.collection<MessageDocument>(Collections.messages);
@@ -45,6 +50,7 @@ export class MessageRepository {
 
   /** Inserts by deterministic id; false when it was stored before (a redelivery or a retried call). */
   async insert(doc: MessageDocument): Promise<boolean> {
+    if (doc.messageIdHeader) await this.keys.recordMessageId(doc.tenantId, doc.messageIdHeader, doc.conversationId);
     try {
       await this.messages.insertOne(doc);
       return true;
@@ -54,19 +60,12 @@ export class MessageRepository {
     }
   }
 
-  /** One bounded `$in` query for every candidate Message-ID (theirs and ours). */
-  async conversationsByMessageIds(
+  /** One bounded `_id: {$in}` read for every candidate Message-ID (theirs and ours). */
+  conversationsByMessageIds(
     tenantId: string,
     messageIds: readonly string[],
   ): Promise<Array<{ messageIdHeader: string; conversationId: string }>> {
-    if (messageIds.length === 0) return [];
-    return this.messages
-      .find(
-        { tenantId, messageIdHeader: { $in: [...messageIds] } },
-        { projection: { _id: 0, messageIdHeader: 1, conversationId: 1 } },
-      )
-      .limit(messageIds.length * 4)
-      .toArray();
+    return this.keys.conversationsByMessageIds(tenantId, messageIds);
   }
 
   /** Oldest first by (sentAt, receivedAt, _id). */
