@@ -51,6 +51,15 @@ export class ConversationRepository {
   async create(doc: ConversationDocument): Promise<CreateOutcome> {
     // A losing creation leaves a key to a token nobody was ever given: harmless.
     await this.keys.recordToken(doc.tenantId, doc.token, doc._id);
+    const outcome = await this.insert(doc);
+    // Also on a replay ('exists'): the subject key may be what a crash cut short.
+    if (outcome !== 'open_conflict' && doc.normalizedSubject) {
+      await this.keys.recordSubject(doc.tenantId, doc.customerId, doc.normalizedSubject, doc._id);
+    }
+    return outcome;
+  }
+
+  private async insert(doc: ConversationDocument): Promise<CreateOutcome> {
     try {
       await this.conversations.insertOne(doc);
       return 'created';
@@ -133,11 +142,13 @@ export class ConversationRepository {
     normalizedSubject: string,
     since: Date,
   ): Promise<string | undefined> {
-    const [doc] = await this.conversations
-      .find({ tenantId, customerId, normalizedSubject, lastMessageAt: { $gte: since } }, { projection: { _id: 1 } })
-      .sort({ lastMessageAt: -1, _id: -1 })
-      .limit(1)
-      .toArray();
+    // Two `_id` reads (the customer's latest conversation with that subject, then its activity), not a scan.
+    const id = await this.keys.conversationBySubject(tenantId, customerId, normalizedSubject);
+    if (!id) return undefined;
+    const doc = await this.conversations.findOne(
+      { _id: id, tenantId, lastMessageAt: { $gte: since } },
+      { projection: { _id: 1 } },
+    );
     return doc?._id;
   }
 

@@ -7,10 +7,11 @@ export const MESSAGE_KEYS = 'message_keys';
 /**
  * What email threading looks up, keyed by `_id` so it is one index read on any
  * server (FerretDB v1 scans for every other query): a Message-ID (ours or the
- * customer's) or a plus-address token → the conversation it was stored in.
+ * customer's), a plus-address token, or a customer's normalized subject → the
+ * conversation it was stored in.
  */
 interface MessageKeyDocument {
-  /** `${tenant}:${sha256(Message-ID)}` or `${tenant}:token:${token}` */
+  /** `${tenant}:${sha256(Message-ID)}`, `${tenant}:token:${token}` or `${tenant}:subject:${customer}:${sha256(subject)}` */
   _id: string;
   tenantId: string;
   conversationId: string;
@@ -25,6 +26,10 @@ function messageIdKey(tenantId: string, messageIdHeader: string): string {
 
 function tokenKey(tenantId: string, token: string): string {
   return `${tenantId}:token:${token}`;
+}
+
+function subjectKey(tenantId: string, customerId: string, normalizedSubject: string): string {
+  return `${tenantId}:subject:${customerId}:${createHash('sha256').update(normalizedSubject).digest('base64url')}`;
 }
 
 /**
@@ -51,6 +56,35 @@ export class MessageKeysRepository {
 
   recordToken(tenantId: string, token: string, conversationId: string): Promise<void> {
     return this.insert({ _id: tokenKey(tenantId, token), tenantId, conversationId, createdAt: new Date() });
+  }
+
+  /**
+   * The customer's latest conversation with this subject: written once the conversation
+   * exists (never naming one that lost its creation), replaced by a newer one.
+   */
+  async recordSubject(tenantId: string, customerId: string, normalizedSubject: string, conversationId: string) {
+    const _id = subjectKey(tenantId, customerId, normalizedSubject);
+    const write = () =>
+      this.keys.updateOne({ _id }, { $set: { tenantId, conversationId, createdAt: new Date() } }, { upsert: true });
+    try {
+      await write();
+    } catch (error: unknown) {
+      // Two upserts raced to insert: the loser's update now finds the document.
+      if (!isDuplicateKeyError(error)) throw error;
+      await write();
+    }
+  }
+
+  async conversationBySubject(
+    tenantId: string,
+    customerId: string,
+    normalizedSubject: string,
+  ): Promise<string | undefined> {
+    const doc = await this.keys.findOne(
+      { _id: subjectKey(tenantId, customerId, normalizedSubject) },
+      { projection: { conversationId: 1 } },
+    );
+    return doc?.conversationId;
   }
 
   /** Every known Message-ID among `messageIdHeaders`, in one `_id: {$in}` read. */
