@@ -124,7 +124,7 @@ export async function startIngestEmail(env: NodeJS.ProcessEnv, options: StartOpt
   }
   // Added after the runtime's own steps, so it runs before Kafka closes: mail in DATA still gets published.
   runtime.shutdown.add('smtp', () => smtp.close());
-  const outbound = await startEmailOutbound({ runtime, channels, relayUrl: config.SMTP_RELAY_URL });
+  const outbound = await startEmailOutbound({ runtime, channels, relayUrl: config.SMTP_RELAY_URL, blobs });
   runtime.shutdown.add('email-outbound', () => outbound.stop());
   runtime.serving();
   return { runtime, smtpPort, httpPort: runtime.httpPort, stop: () => runtime.shutdown.run('stop') };
