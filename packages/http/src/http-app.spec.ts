@@ -40,8 +40,8 @@ async function start(readiness: ReadinessCheck[] = [], bodyLimit?: string) {
     res.json({ ok: true });
   });
   http.app.use('/v1', v1);
-  http.app.post('/echo', (req, res) => {
-    res.json(req.body);
+  http.app.post(['/echo', '/large/echo', '/raw/echo'], (req, res) => {
+    res.json(Buffer.isBuffer(req.body) ? { raw: req.body.toString('base64') } : req.body);
   });
   const errors = {
     invalid: new InvalidArgumentError('bad input', { details: [{ field: 'text', reason: 'required' }] }),
@@ -198,6 +198,38 @@ describe('createHttpApp', () => {
     });
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({ error: { code: 'payload_too_large', message: 'request entity too large' } });
+  });
+
+  it('gives a path its own body limit and leaves the others on the shared one', async () => {
+    ctx = await start([], '1kb');
+    ctx.http.bodyFor('/large/', { limit: '4kb' });
+    const post = (path: string, bytes: number) =>
+      fetch(`${ctx.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'x'.repeat(bytes) }),
+      });
+    const large = await post('/large/echo', 2048);
+    expect(large.status).toBe(200);
+    expect(((await large.json()) as { text: string }).text).toHaveLength(2048);
+    expect((await post('/large/echo', 5000)).status).toBe(413);
+    expect((await post('/echo', 2048)).status).toBe(413);
+    // A path that only starts with the same letters is not below it.
+    expect((await post('/largely', 2048)).status).toBe(413);
+  });
+
+  it('keeps the exact bytes of a raw path, whatever the content type says', async () => {
+    ctx = await start();
+    ctx.http.bodyFor('/raw', { format: 'raw', limit: 64 });
+    const bytes = Buffer.from('{"text": "caf\u00e9",  "n": 1 }', 'latin1');
+    const res = await fetch(`${ctx.url}/raw/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: bytes,
+    });
+    expect(await res.json()).toEqual({ raw: bytes.toString('base64') });
+    const tooLarge = await fetch(`${ctx.url}/raw/echo`, { method: 'POST', body: Buffer.alloc(65) });
+    expect(tooLarge.status).toBe(413);
   });
 
   it('answers a malformed JSON body with 400', async () => {

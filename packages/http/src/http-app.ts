@@ -7,6 +7,7 @@ import { operationalRoutes } from './operational-routes';
 import type { ReadinessCheck } from './readiness';
 import { requestId } from './request-id';
 import { observeRequests } from './request-observer';
+import { RouteBodies, type RouteBodyOptions } from './route-bodies';
 
 export interface HttpAppOptions {
   service: string;
@@ -25,6 +26,12 @@ export interface HttpAppOptions {
 export interface HttpApp {
   /** Mount the service's routes here, then call finalizeHttpApp(app). */
   readonly app: Express;
+  /**
+   * Reads the bodies of requests to `path` and below with their own limit and format
+   * (a webhook signed over its raw bytes, a provider that posts large JSON). The longest
+   * matching path wins; every other request keeps the shared JSON parser.
+   */
+  bodyFor(path: string, options: RouteBodyOptions): void;
   readonly registry: Registry;
   /** Turns /readyz to 503 so load balancers stop sending work before the server closes. */
   setShuttingDown(): void;
@@ -52,7 +59,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       isShuttingDown: () => shuttingDown,
     }),
   );
-  app.use(express.json({ limit: options.bodyLimit ?? '1mb' }));
+  const bodies = new RouteBodies(options.bodyLimit ?? '1mb');
+  app.use(bodies.middleware);
 
   pendingFinalizers.set(app, () => {
     app.use(notFoundHandler());
@@ -62,6 +70,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   return {
     app,
     registry,
+    bodyFor: (path, body) => bodies.add(path, body),
     setShuttingDown: () => {
       shuttingDown = true;
     },

@@ -4,3 +4,4 @@ export { type HttpServerOptions, type RunningHttpServer, startHttpServer } from 
 export { createMetricsRegistry } from './metrics-registry';
 export { type ReadinessCheck, type ReadinessReport, runReadinessChecks } from './readiness';
 export { requestIdOf } from './request-id';
+export type { RouteBodyOptions } from './route-bodies';

@@ -14,11 +14,13 @@ import { ActivityRepository } from './adapters/mongo/activity.repository';
 import { ConversationRepository } from './adapters/mongo/conversation.repository';
 import { ConversationChangesRepository } from './adapters/mongo/conversation-changes.repository';
 import { CustomerRepository } from './adapters/mongo/customer.repository';
+import { HeldDeliveryRepository } from './adapters/mongo/held-delivery.repository';
 import { conversationIndexes } from './adapters/mongo/indexes';
 import { MessageRepository } from './adapters/mongo/message.repository';
 import { conversationApi } from './application/conversation-api';
 import { ConversationCommands } from './application/conversation-commands';
 import { ConversationQueries } from './application/conversation-queries';
+import { DeliveryStatusHandler } from './application/delivery-status.handler';
 import { InboundMessageHandler } from './application/inbound-message.handler';
 import { ReplyService } from './application/reply.service';
 import { SnoozeSweeper } from './application/snooze-sweeper';
@@ -81,7 +83,7 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
   });
   const consumers = [
     await consumeInbound(kafka, inbound),
-    await consumeDelivery(kafka, messages, logger),
+    await consumeDelivery(kafka, new DeliveryStatusHandler(messages, new HeldDeliveryRepository(store)), logger),
     await consumeAssignments(kafka, commands),
     await consumeTimelineEvents(kafka, activities),
   ];

@@ -18,7 +18,7 @@ import {
   Topics,
 } from '@omni/contracts';
 import { KafkaClient } from '@omni/kafka';
-import { createTestLogger, createTestScope, grpcApi, type TestScope } from '@omni/testing';
+import { createTestLogger, createTestScope, grpcApi, type TestScope, waitFor } from '@omni/testing';
 import { type ConversationService, startConversation } from '../src/service';
 
 export interface Harness {
@@ -31,6 +31,8 @@ export interface Harness {
   outbound: OutboundMessage[];
   keyFor(tenantId: string, role?: ApiKeyRole): Promise<string>;
   publishInbound(...messages: InboundMessage[]): Promise<void>;
+  /** The conversation of a published message, once the conversation has counted it (replies route by what it counted). */
+  conversationOf(message: InboundMessage): Promise<string>;
   /** Statuses as an adapter reports them, keyed like the adapters do (conversation, else the channel's id). */
   publishDelivery(...statuses: DeliveryStatus[]): Promise<void>;
   close(): Promise<void>;
@@ -83,6 +85,15 @@ export async function startHarness(label: string, env: Record<string, string> = 
         Topics.inbound,
         messages.map((m) => ({ key: `${m.tenantId}:email:${m.sender?.identity?.value}`, value: m, eventId: m.id })),
       ),
+    async conversationOf(message) {
+      const doc = await waitFor(`message ${message.id} counted in its conversation`, () =>
+        service.runtime.store
+          .collection<{ _id: string; appliedMessageIds: string[] }>('conversations')
+          .findOne({ tenantId: message.tenantId, appliedMessageIds: message.id })
+          .then((found) => found ?? undefined),
+      );
+      return doc._id;
+    },
     publishDelivery: (...statuses) =>
       producer.publish(
         DeliveryStatusType,

@@ -34,13 +34,7 @@ const rpc = () => api(h.client, key);
 /** Publishes a customer's message and returns its conversation once the message is counted there. */
 async function deliver(message: InboundMessage): Promise<string> {
   await h.publishInbound(message);
-  const conversations = h.service.runtime.store.collection<{ _id: string; appliedMessageIds: string[] }>(
-    'conversations',
-  );
-  const doc = await waitFor(`message ${message.id} counted`, () =>
-    conversations.findOne({ tenantId: message.tenantId, appliedMessageIds: message.id }).then((d) => d ?? undefined),
-  );
-  return doc._id;
+  return h.conversationOf(message);
 }
 
 function whatsapp(from: string, id: string, text: string, sentAt = new Date()): InboundMessage {

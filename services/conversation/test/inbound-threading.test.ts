@@ -290,6 +290,7 @@ test("messaging channels continue the customer's open conversation, and replies 
   await h.publishInbound(one, two);
   const conversationId = await storedIn(one);
   expect(await storedIn(two)).toBe(conversationId);
+  expect(await h.conversationOf(two)).toBe(conversationId);
   expect((await listMessages(conversationId)).map((m) => m.threadRule)).toEqual([
     ThreadRule.THREAD_RULE_NEW,
     ThreadRule.THREAD_RULE_OPEN_CONVERSATION,

@@ -28,20 +28,7 @@ afterAll(async () => {
 
 async function conversationWith(first: InboundMessage): Promise<string> {
   await h.publishInbound(first);
-  const doc = await waitFor(`message ${first.id} stored`, () =>
-    h.service.runtime.store
-      .collection<{ _id: string; conversationId: string }>('messages')
-      .findOne({ _id: first.id })
-      .then((d) => d ?? undefined),
-  );
-  // Replies route by what the conversation has counted, which follows the message's insert.
-  await waitFor(`message ${first.id} counted`, () =>
-    h.service.runtime.store
-      .collection<{ _id: string; appliedMessageIds: string[] }>('conversations')
-      .findOne({ _id: doc.conversationId, appliedMessageIds: first.id })
-      .then((d) => d ?? undefined),
-  );
-  return doc.conversationId;
+  return h.conversationOf(first);
 }
 
 async function messageIn(conversationId: string, id: string) {

@@ -3,7 +3,7 @@ import { DeliveryStatusType, Topics } from '@omni/contracts';
 import type { ServiceRuntime } from '@omni/runtime';
 import { z } from 'zod';
 import { startOutboundConsumer } from './adapters/kafka/outbound.consumer';
-import { SmtpRelay } from './adapters/smtp/outbound-relay';
+import { type AttachmentSource, SmtpRelay } from './adapters/smtp/outbound-relay';
 import { OutboundSendsRepository } from './adapters/smtp/outbound-sends.repository';
 import { OutboundSender } from './domain/outbound-sender';
 
@@ -31,10 +31,12 @@ export async function startEmailOutbound<S extends typeof baseEnv>(deps: {
   runtime: ServiceRuntime<S>;
   channels: ChannelsConfig;
   relayUrl: string;
+  /** Where the replies' attachments are read from. */
+  blobs: AttachmentSource;
 }): Promise<EmailOutbound> {
   const { runtime, channels } = deps;
   const logger = runtime.logger.child({ component: 'email-outbound' });
-  const relay = new SmtpRelay(deps.relayUrl, logger);
+  const relay = new SmtpRelay(deps.relayUrl, logger, { attachments: deps.blobs });
   try {
     const producer = await runtime.kafka.producer();
     const sender = new OutboundSender({

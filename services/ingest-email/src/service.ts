@@ -9,6 +9,7 @@ import { KafkaInboundPublisher } from './adapters/kafka/inbound.publisher';
 import { InboundSmtpServer } from './adapters/smtp/smtp.server';
 import { EmailIngest } from './domain/email-ingest';
 import { InboxDirectory } from './domain/inbox-directory';
+import { postmarkBodyLimit } from './domain/postmark-inbound';
 import { outboundEnv, startEmailOutbound } from './outbound';
 
 /** An unset variable and an empty one mean the same: not configured. */
@@ -76,18 +77,22 @@ export async function startIngestEmail(env: NodeJS.ProcessEnv, options: StartOpt
   const directory = new InboxDirectory(channels);
   logger.info({ tenants: channels.tenants.length, emailAddresses: directory.size }, 'channels configured');
 
-  const blobs = new GridFsBlobStore({
-    db: runtime.store.client.db(config.BLOB_MONGODB_DB ?? `${config.MONGODB_DB}_blobs`),
-    maxBytes: config.SMTP_MAX_MESSAGE_BYTES,
-    onCleanupError: (error, fileId) => logger.warn({ err: error, fileId }, 'could not delete a discarded blob upload'),
-  });
+  const blobStore = (maxBytes: number) =>
+    new GridFsBlobStore({
+      db: runtime.store.client.db(config.BLOB_MONGODB_DB ?? `${config.MONGODB_DB}_blobs`),
+      maxBytes,
+      onCleanupError: (error, fileId) =>
+        logger.warn({ err: error, fileId }, 'could not delete a discarded blob upload'),
+    });
+  const blobs = blobStore(config.SMTP_MAX_MESSAGE_BYTES);
   const ingest = new EmailIngest({
     blobs,
+    parsedSourceBlobs: blobStore(postmarkBodyLimit(config.SMTP_MAX_MESSAGE_BYTES)),
     publisher: new KafkaInboundPublisher(runtime.kafka, config.INGEST_PUBLISH_TIMEOUT_MS),
     directory,
     ourMessageIdDomain: config.MESSAGE_ID_DOMAIN,
   });
-  mountEmailWebhooks(runtime.http.app, {
+  mountEmailWebhooks(runtime.http, {
     ingest,
     logger,
     maxBytes: config.SMTP_MAX_MESSAGE_BYTES,
@@ -119,7 +124,7 @@ export async function startIngestEmail(env: NodeJS.ProcessEnv, options: StartOpt
   }
   // Added after the runtime's own steps, so it runs before Kafka closes: mail in DATA still gets published.
   runtime.shutdown.add('smtp', () => smtp.close());
-  const outbound = await startEmailOutbound({ runtime, channels, relayUrl: config.SMTP_RELAY_URL });
+  const outbound = await startEmailOutbound({ runtime, channels, relayUrl: config.SMTP_RELAY_URL, blobs });
   runtime.shutdown.add('email-outbound', () => outbound.stop());
   runtime.serving();
   return { runtime, smtpPort, httpPort: runtime.httpPort, stop: () => runtime.shutdown.run('stop') };

@@ -3,6 +3,7 @@ import { type RunningStack, startStack } from '@omni/dev-stack';
 import { waitFor } from '@omni/testing';
 import { type IngestEmail, startIngestEmail } from '../src/service';
 import { fixture, PublishedEvents, sendRaw, writeChannelsFile } from './fixtures/inbound-harness';
+import { LOCAL_INBOUND_ENV } from './fixtures/inbound-service';
 
 /** A private Kafka this file can stop under the service, without disturbing other test files. */
 let stack: RunningStack;
@@ -18,12 +19,7 @@ beforeAll(async () => {
     MONGODB_DB: 'kafka_down',
     KAFKA_TOPIC_PREFIX: 'kafka-down.',
     CHANNELS_CONFIG_FILE: writeChannelsFile(),
-    // Outbound is not exercised here; the relay is only dialled for a reply.
-    SMTP_RELAY_URL: 'smtp://127.0.0.1:2',
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: '0',
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: '0',
+    ...LOCAL_INBOUND_ENV,
     INGEST_PUBLISH_TIMEOUT_MS: '2000',
     SENDGRID_BASIC_AUTH: 'sendgrid:sg-webhook-secret',
     LOG_LEVEL: 'silent',

@@ -6,6 +6,7 @@ import { createTestScope } from '@omni/testing';
 import nodemailer from 'nodemailer';
 import { type IngestEmail, startIngestEmail } from '../src/service';
 import { PublishedEvents, SmtpSession, writeChannelsFile } from './fixtures/inbound-harness';
+import { LOCAL_INBOUND_ENV } from './fixtures/inbound-service';
 
 const scope = createTestScope('ingest-email-smtp-tls');
 let service: IngestEmail;
@@ -45,12 +46,7 @@ beforeAll(async () => {
   service = await startIngestEmail(
     scope.env({
       CHANNELS_CONFIG_FILE: writeChannelsFile(),
-      // Outbound is not exercised here; the relay is only dialled for a reply.
-      SMTP_RELAY_URL: 'smtp://127.0.0.1:2',
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: '0',
-      SMTP_HOST: '127.0.0.1',
-      SMTP_PORT: '0',
+      ...LOCAL_INBOUND_ENV,
       SMTP_TLS_CERT_FILE: tls.cert,
       SMTP_TLS_KEY_FILE: tls.key,
       SHUTDOWN_GRACE_MS: '20000',

@@ -15,6 +15,7 @@ import {
   sendRaw,
   writeChannelsFile,
 } from './fixtures/inbound-harness';
+import { LOCAL_INBOUND_ENV } from './fixtures/inbound-service';
 
 const scope = createTestScope('ingest-email-smtp');
 const MAX_BYTES = 256 * 1024;
@@ -29,12 +30,7 @@ beforeAll(async () => {
   service = await startIngestEmail(
     scope.env({
       CHANNELS_CONFIG_FILE: writeChannelsFile(),
-      // Outbound is not exercised here; the relay is only dialled for a reply.
-      SMTP_RELAY_URL: 'smtp://127.0.0.1:2',
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: '0',
-      SMTP_HOST: '127.0.0.1',
-      SMTP_PORT: '0',
+      ...LOCAL_INBOUND_ENV,
       SMTP_MAX_MESSAGE_BYTES: String(MAX_BYTES),
       LOG_LEVEL: 'warn',
     }),

@@ -3,16 +3,18 @@ import { buffer } from 'node:stream/consumers';
 import { GridFsBlobStore } from '@omni/blob-store';
 import { deterministicId } from '@omni/contracts';
 import { createTestScope } from '@omni/testing';
-import { MongoClient } from 'mongodb';
+import type { MongoClient } from 'mongodb';
 import { signMailgun } from '../src/domain/mailgun-signature';
-import { type IngestEmail, startIngestEmail } from '../src/service';
-import { PublishedEvents, writeChannelsFile } from './fixtures/inbound-harness';
+import type { IngestEmail } from '../src/service';
+import type { PublishedEvents } from './fixtures/inbound-harness';
+import { type InboundUnderTest, startInboundUnderTest } from './fixtures/inbound-service';
 
 const scope = createTestScope('ingest-email-webhooks');
 const MAILGUN_KEY = 'mailgun-signing-key-for-tests';
 const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
 const SENDGRID = basic('sendgrid:sg-secret-123');
 const POSTMARK = basic('postmark:pm-secret-456');
+let under: InboundUnderTest;
 let service: IngestEmail;
 let events: PublishedEvents;
 let mongo: MongoClient;
@@ -69,32 +71,16 @@ async function expectNothingPublishedFor(channelMessageId: string): Promise<void
 }
 
 beforeAll(async () => {
-  service = await startIngestEmail(
-    scope.env({
-      CHANNELS_CONFIG_FILE: writeChannelsFile(),
-      // Outbound is not exercised here; the relay is only dialled for a reply.
-      SMTP_RELAY_URL: 'smtp://127.0.0.1:2',
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: '0',
-      SMTP_HOST: '127.0.0.1',
-      SMTP_PORT: '0',
-      SMTP_MAX_MESSAGE_BYTES: String(128 * 1024),
-      MAILGUN_SIGNING_KEY: MAILGUN_KEY,
-      SENDGRID_BASIC_AUTH: 'sendgrid:sg-secret-123',
-      POSTMARK_BASIC_AUTH: 'postmark:pm-secret-456',
-      LOG_LEVEL: 'warn',
-    }),
-  );
-  events = new PublishedEvents(scope.kafkaBrokers, scope.topicPrefix);
-  await events.start();
-  mongo = await MongoClient.connect(scope.mongoUri);
+  under = await startInboundUnderTest(scope, {
+    SMTP_MAX_MESSAGE_BYTES: String(128 * 1024),
+    MAILGUN_SIGNING_KEY: MAILGUN_KEY,
+    SENDGRID_BASIC_AUTH: 'sendgrid:sg-secret-123',
+    POSTMARK_BASIC_AUTH: 'postmark:pm-secret-456',
+  });
+  ({ service, events, mongo } = under);
 }, 60_000);
 
-afterAll(async () => {
-  await events?.stop();
-  await service?.runtime.shutdown.run('test');
-  await mongo?.close();
-});
+afterAll(() => under?.stop());
 
 describe('Mailgun', () => {
   test('a signed multipart webhook is published through the same ingest path', async () => {

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GridFsBlobStore } from '@omni/blob-store';
 import { baseEnv, loadChannelsConfig } from '@omni/config';
 import {
   Channel,
@@ -88,6 +90,7 @@ const env = baseEnv.extend(outboundEnv.shape);
 let runtime: ServiceRuntime<typeof env>;
 let outbound: EmailOutbound;
 let producer: EventProducer;
+let blobs: GridFsBlobStore;
 
 // The customer's Outlook thread: header block of 2026-11-20 08:15 UTC.
 const CUSTOMER_THREAD_INDEX = 'AQHdeMc88GdwQzHhy6epJUWXd2Lyxw==';
@@ -176,10 +179,12 @@ beforeAll(async () => {
     }),
   );
   await runtime.start();
+  blobs = new GridFsBlobStore({ db: runtime.store.client.db(`${scope.dbName}_blobs`) });
   outbound = await startEmailOutbound({
     runtime,
     channels: loadChannelsConfig(channelsFile),
     relayUrl: runtime.config.SMTP_RELAY_URL,
+    blobs,
   });
   await runtime.kafka.consume('outbound-test-reader', {
     topic: Topics.delivery,
@@ -344,5 +349,52 @@ describe('email outbound', () => {
     expect(unknown?.value.reason).toMatch(/unknown email inbox "no-such-inbox"/);
     expect(relay.mailsTo('customer-7b@example.com')).toHaveLength(0);
     expect(relay.mailsTo('customer-7c@example.com')).toHaveLength(1);
+  });
+
+  it('attaches the files of a reply, streamed from the blob store, inline ones by Content-ID', async () => {
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(300 * 1024)]);
+    const logo = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const [pdfRef, logoRef] = [
+      await blobs.put(pdf, { contentType: 'application/pdf', filename: 'invoice.pdf' }),
+      await blobs.put(logo, { contentType: 'image/png', filename: 'logo.png' }),
+    ];
+    await publish(
+      reply('att', {
+        html: '<p>Your invoice <img src="cid:logo-1@acme.test"></p>',
+        attachments: [
+          { blob: pdfRef, filename: 'invoice 42.pdf', contentId: '', inline: false, sourceUrl: '' },
+          { blob: logoRef, filename: 'logo.png', contentId: 'logo-1@acme.test', inline: true, sourceUrl: '' },
+        ],
+      }),
+    );
+    const [mail] = await waitFor(
+      'the mail with attachments at the relay',
+      () => relay.mailsTo('customer-att@example.com').length > 0 && relay.mailsTo('customer-att@example.com'),
+    );
+    const parsed = mail?.parsed as ParsedMail;
+    const byName = new Map(parsed.attachments.map((a) => [a.filename, a]));
+    expect(byName.get('invoice 42.pdf')).toMatchObject({
+      contentType: 'application/pdf',
+      contentDisposition: 'attachment',
+    });
+    expect(byName.get('invoice 42.pdf')?.content.equals(pdf)).toBe(true);
+    expect(byName.get('logo.png')).toMatchObject({ contentType: 'image/png', cid: 'logo-1@acme.test' });
+    expect(byName.get('logo.png')?.content.equals(logo)).toBe(true);
+    expect((await waitFor('a SENT status', () => statusesOf('msg_att')[0])).value.state).toBe(
+      DeliveryState.DELIVERY_STATE_SENT,
+    );
+  });
+
+  it('fails a reply whose attachment content is missing, without sending it', async () => {
+    const missing = { blobId: 'sha256:0000', sha256: '0000', size: 1, contentType: 'application/pdf' };
+    await publish(
+      reply('att-missing', {
+        attachments: [{ blob: missing, filename: 'gone.pdf', contentId: '', inline: false, sourceUrl: '' }],
+      }),
+    );
+    const failed = await waitFor('a FAILED status', () => statusesOf('msg_att-missing')[0]);
+    expect(failed.value).toMatchObject({ state: DeliveryState.DELIVERY_STATE_FAILED });
+    expect(failed.value.reason).toMatch(/attachment content is missing/);
+    expect(relay.mailsTo('customer-att-missing@example.com')).toHaveLength(0);
   });
 });

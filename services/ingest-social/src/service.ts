@@ -6,7 +6,6 @@ import { BlobRawBodyStore } from './adapters/blob/raw-body.store';
 import { PlatformMediaFetcher } from './adapters/http/media.fetcher';
 import { mountMetaWebhooks } from './adapters/http/meta-webhooks.routes';
 import { PlatformClient } from './adapters/http/platform.client';
-import { mountRawBodyFirst } from './adapters/http/raw-body';
 import { mountTelegramWebhook } from './adapters/http/telegram-webhook.routes';
 import { WebhookMetrics } from './adapters/http/webhook.metrics';
 import { KafkaDeliveryPublisher } from './adapters/kafka/delivery.publisher';
@@ -67,7 +66,8 @@ export async function startIngestSocial(env: NodeJS.ProcessEnv): Promise<IngestS
   });
   const metrics = new WebhookMetrics(runtime.registry);
   const app = runtime.http.app;
-  mountRawBodyFirst(app, '/webhooks', config.WEBHOOK_BODY_LIMIT);
+  // Signatures cover the exact bytes: webhook bodies are kept raw, never parsed by the shared JSON parser.
+  runtime.http.bodyFor('/webhooks', { format: 'raw', limit: config.WEBHOOK_BODY_LIMIT });
   const webhookDeps = { directory, ingest, metrics, logger, maxDepth: config.WEBHOOK_MAX_JSON_DEPTH };
   mountMetaWebhooks(app, webhookDeps);
   mountTelegramWebhook(app, webhookDeps);

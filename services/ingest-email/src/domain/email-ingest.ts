@@ -19,6 +19,8 @@ export interface IngestInput {
 
 export interface EmailIngestDeps {
   blobs: BlobStore;
+  /** Keeps a provider's parsed form (Postmark's JSON, larger than the mail by its base64); default `blobs`. */
+  parsedSourceBlobs?: BlobStore;
   publisher: InboundPublisher;
   directory: InboxDirectory;
   ourMessageIdDomain: string;
@@ -55,7 +57,7 @@ export class EmailIngest {
     input: IngestInput,
   ): Promise<AssembledMail[]> {
     const receivedAt = this.clock();
-    const raw = await this.deps.blobs.put(source, { contentType: sourceType });
+    const raw = await (this.deps.parsedSourceBlobs ?? this.deps.blobs).put(source, { contentType: sourceType });
     return this.finish(parsed, raw, receivedAt, input);
   }
 

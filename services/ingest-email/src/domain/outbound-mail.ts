@@ -13,6 +13,16 @@ import { replyThreadIndex } from './outbound-thread-index';
 
 export type EmailInbox = Extract<InboxConfig, { channel: 'email' }>;
 
+/** A file sent with the mail; its content is read from the blob store when the mail goes out. */
+export interface OutboundAttachment {
+  blobId: string;
+  filename: string;
+  contentType: string;
+  /** Referenced from the HTML as `cid:<contentId>` when inline. */
+  contentId: string;
+  inline: boolean;
+}
+
 /** A mail ready for the relay. Message-IDs are bare (no angle brackets), as everywhere in the system. */
 export interface OutboundMail {
   from: { name: string; address: string };
@@ -27,6 +37,7 @@ export interface OutboundMail {
   threadTopic: string;
   threadIndex: string;
   automatic: boolean;
+  attachments: OutboundAttachment[];
 }
 
 /**
@@ -84,5 +95,16 @@ export function buildOutboundMail(message: OutboundMessage, inbox: EmailInbox, n
       at: message.createdAt ?? now(),
     }),
     automatic: message.automatic,
+    attachments: message.attachments.map((attachment): OutboundAttachment => {
+      const filename = sanitizeHeaderValue(attachment.filename);
+      if (!attachment.blob?.blobId) throw new UndeliverableError(`attachment "${filename}" has no stored content`);
+      return {
+        blobId: attachment.blob.blobId,
+        filename,
+        contentType: sanitizeHeaderValue(attachment.blob.contentType) || 'application/octet-stream',
+        contentId: sanitizeHeaderValue(attachment.contentId),
+        inline: attachment.inline,
+      };
+    }),
   };
 }

@@ -35,6 +35,19 @@ export const postmarkInboundSchema = z.object({
 
 export type PostmarkInbound = z.infer<typeof postmarkInboundSchema>;
 
+/** Room for the JSON structure, the headers list and the stripped reply beside the content. */
+const POSTMARK_JSON_ALLOWANCE = 256 * 1024;
+
+/**
+ * The largest Postmark JSON body to accept for mails of up to `maxMailBytes`, so
+ * that any mail SMTP would take is taken here too: its attachments (up to
+ * `maxMailBytes` decoded) arrive base64-encoded, 4 bytes for every 3, and the text
+ * parts decoded, which is never longer than their encoded MIME form.
+ */
+export function postmarkBodyLimit(maxMailBytes: number): number {
+  return Math.ceil(maxMailBytes / 3) * 4 + POSTMARK_JSON_ALLOWANCE;
+}
+
 /**
  * Postmark parsed the mail already; its RFC Message-ID is in Headers (the
  * top-level MessageID is Postmark's own id). Broken attachment base64 is

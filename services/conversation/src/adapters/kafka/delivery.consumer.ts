@@ -1,16 +1,16 @@
 import { DeliveryStatusType, Topics } from '@omni/contracts';
 import type { EventConsumer, KafkaClient } from '@omni/kafka';
 import type { Logger } from '@omni/logging';
-import type { MessageRepository } from '../mongo/message.repository';
+import type { DeliveryStatusHandler } from '../../application/delivery-status.handler';
 
 /**
  * omni.delivery.v1: moves an outbound message's delivery state forward. A DSN
- * bounce knows only our Message-ID (channelMessageId, messageId empty), so the
- * message is found by either. A status for no message of ours is logged and skipped.
+ * bounce knows only our Message-ID (channelMessageId, messageId empty), a platform
+ * status only the platform's id; a status that overtook our SENT is held until it arrives.
  */
 export function consumeDelivery(
   kafka: KafkaClient,
-  messages: MessageRepository,
+  handler: DeliveryStatusHandler,
   logger: Logger,
 ): Promise<EventConsumer<unknown>> {
   // A group of its own: kafkajs assigns partitions as if every member of a group had the same subscription.
@@ -20,15 +20,9 @@ export function consumeDelivery(
     fromBeginning: true,
     handle: async (events) => {
       for (const { value } of events) {
-        const changed = await messages.applyDelivery({
-          tenantId: value.tenantId,
-          messageId: value.messageId,
-          channelMessageId: value.channelMessageId,
-          state: value.state,
-          reason: value.reason,
-        });
+        const outcome = await handler.handle(value);
         logger.debug(
-          { statusId: value.id, messageId: value.messageId, state: value.state, changed },
+          { statusId: value.id, messageId: value.messageId, state: value.state, outcome },
           'delivery status',
         );
       }

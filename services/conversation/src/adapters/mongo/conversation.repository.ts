@@ -2,6 +2,7 @@ import { type Channel, ConversationStatus } from '@omni/contracts';
 import type { Store } from '@omni/store';
 import { isDuplicateKeyError } from '@omni/store';
 import { Collections, type ConversationDocument } from './documents';
+import { MessageKeysRepository } from './message-keys.repository';
 
 /** The API never needs the (growing) list of counted message ids. */
 const PUBLIC_FIELDS = { projection: { appliedMessageIds: 0 } } as const;
@@ -59,7 +60,11 @@ export function keysetAfter(order: readonly SortKey[], values: ReadonlyArray<Dat
 }
 
 export class ConversationRepository {
-  constructor(private readonly store: Store) {}
+  private readonly keys: MessageKeysRepository;
+
+  constructor(private readonly store: Store) {
+    this.keys = new MessageKeysRepository(store);
+  }
 
   private get conversations() {
     return this.store.collection<ConversationDocument>(Collections.conversations);
@@ -71,6 +76,17 @@ export class ConversationRepository {
 
   /** One insert: the unique `openKey` refuses a second open conversation of the customer. */
   async create(doc: ConversationDocument): Promise<CreateOutcome> {
+    // A losing creation leaves a key to a token nobody was ever given: harmless.
+    await this.keys.recordToken(doc.tenantId, doc.token, doc._id);
+    const outcome = await this.insert(doc);
+    // Also on a replay ('exists'): the subject key may be what a crash cut short.
+    if (outcome !== 'open_conflict' && doc.normalizedSubject) {
+      await this.keys.recordSubject(doc.tenantId, doc.customerId, doc.normalizedSubject, doc._id);
+    }
+    return outcome;
+  }
+
+  private async insert(doc: ConversationDocument): Promise<CreateOutcome> {
     try {
       await this.conversations.insertOne(doc);
       return 'created';
@@ -147,9 +163,9 @@ export class ConversationRepository {
     return doc?._id;
   }
 
-  async findIdByToken(tenantId: string, token: string): Promise<string | undefined> {
-    const doc = await this.conversations.findOne({ tenantId, token }, { projection: { _id: 1 } });
-    return doc?._id;
+  /** By `_id` in message_keys, written before the conversation itself. */
+  findIdByToken(tenantId: string, token: string): Promise<string | undefined> {
+    return this.keys.conversationByToken(tenantId, token);
   }
 
   async findIdBySubject(
@@ -158,11 +174,13 @@ export class ConversationRepository {
     normalizedSubject: string,
     since: Date,
   ): Promise<string | undefined> {
-    const [doc] = await this.conversations
-      .find({ tenantId, customerId, normalizedSubject, lastMessageAt: { $gte: since } }, { projection: { _id: 1 } })
-      .sort({ lastMessageAt: -1, _id: -1 })
-      .limit(1)
-      .toArray();
+    // Two `_id` reads (the customer's latest conversation with that subject, then its activity), not a scan.
+    const id = await this.keys.conversationBySubject(tenantId, customerId, normalizedSubject);
+    if (!id) return undefined;
+    const doc = await this.conversations.findOne(
+      { _id: id, tenantId, lastMessageAt: { $gte: since } },
+      { projection: { _id: 1 } },
+    );
     return doc?._id;
   }
 

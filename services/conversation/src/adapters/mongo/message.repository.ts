@@ -3,6 +3,7 @@ import type { Store } from '@omni/store';
 import { isDuplicateKeyError } from '@omni/store';
 import { deliveryRank } from '../../domain/delivery-state';
 import { Collections, type MessageDocument } from './documents';
+import { MessageKeysRepository } from './message-keys.repository';
 
 export interface MessageCursor {
   sentAt: Date;
@@ -19,8 +20,15 @@ export interface DeliveryUpdate {
   reason: string;
 }
 
+/** What a delivery status did: moved the state forward, found it already there or beyond, or found no message. */
+export type DeliveryOutcome = 'changed' | 'unchanged' | 'unknown';
+
 export class MessageRepository {
-  constructor(private readonly store: Store) {}
+  private readonly keys: MessageKeysRepository;
+
+  constructor(private readonly store: Store) {
+    this.keys = new MessageKeysRepository(store);
+  }
 
   private get messages() {
     return this.store.collection<MessageDocument>(Collections.messages);
@@ -42,6 +50,7 @@ export class MessageRepository {
 
   /** Inserts by deterministic id; false when it was stored before (a redelivery or a retried call). */
   async insert(doc: MessageDocument): Promise<boolean> {
+    if (doc.messageIdHeader) await this.keys.recordMessageId(doc.tenantId, doc.messageIdHeader, doc.conversationId);
     try {
       await this.messages.insertOne(doc);
       return true;
@@ -51,19 +60,12 @@ export class MessageRepository {
     }
   }
 
-  /** One bounded `$in` query for every candidate Message-ID (theirs and ours). */
-  async conversationsByMessageIds(
+  /** One bounded `_id: {$in}` read for every candidate Message-ID (theirs and ours). */
+  conversationsByMessageIds(
     tenantId: string,
     messageIds: readonly string[],
   ): Promise<Array<{ messageIdHeader: string; conversationId: string }>> {
-    if (messageIds.length === 0) return [];
-    return this.messages
-      .find(
-        { tenantId, messageIdHeader: { $in: [...messageIds] } },
-        { projection: { _id: 0, messageIdHeader: 1, conversationId: 1 } },
-      )
-      .limit(messageIds.length * 4)
-      .toArray();
+    return this.keys.conversationsByMessageIds(tenantId, messageIds);
   }
 
   /** Oldest first by (sentAt, receivedAt, _id). */
@@ -81,27 +83,30 @@ export class MessageRepository {
 
   /**
    * Applies a delivery status to our outbound message unless it would move the
-   * state backwards (one conditional single-document update). Returns whether
-   * a message changed.
+   * state backwards (one conditional single-document update). 'unknown' when no
+   * outbound message carries that id (yet: a platform status can overtake our SENT).
    */
-  async applyDelivery(update: DeliveryUpdate): Promise<boolean> {
+  async applyDelivery(update: DeliveryUpdate): Promise<DeliveryOutcome> {
     const rank = deliveryRank(update.state);
-    if (rank <= 0) return false;
+    if (rank <= 0) return 'unchanged';
+    const outbound = { tenantId: update.tenantId, direction: MessageDirection.MESSAGE_DIRECTION_OUTBOUND };
     // Without our id (a bounce, a platform status webhook) the message is found by the
     // channel's id: our Message-ID for email, the platform's message id otherwise.
-    const target = update.messageId
-      ? { _id: update.messageId }
-      : update.channelMessageId
-        ? { $or: [{ messageIdHeader: update.channelMessageId }, { channelMessageId: update.channelMessageId }] }
-        : undefined;
-    if (!target) return false;
+    const id =
+      update.messageId ||
+      (update.channelMessageId &&
+        (
+          await this.messages.findOne(
+            {
+              ...outbound,
+              $or: [{ messageIdHeader: update.channelMessageId }, { channelMessageId: update.channelMessageId }],
+            },
+            { projection: { _id: 1 } },
+          )
+        )?._id);
+    if (!id) return 'unknown';
     const result = await this.messages.updateOne(
-      {
-        ...target,
-        tenantId: update.tenantId,
-        direction: MessageDirection.MESSAGE_DIRECTION_OUTBOUND,
-        deliveryRank: { $lt: rank },
-      },
+      { _id: id, ...outbound, deliveryRank: { $lt: rank } },
       {
         $set: {
           deliveryState: update.state,
@@ -111,7 +116,10 @@ export class MessageRepository {
         },
       },
     );
-    return result.modifiedCount === 1;
+    if (result.modifiedCount === 1) return 'changed';
+    return (await this.messages.findOne({ _id: id, ...outbound }, { projection: { _id: 1 } }))
+      ? 'unchanged'
+      : 'unknown';
   }
 
   /** Outbox: replies stored but not yet published, oldest first. */

@@ -1,9 +1,9 @@
 import { InvalidArgumentError, PermissionDeniedError, UnauthenticatedError } from '@omni/errors';
+import type { HttpApp } from '@omni/http';
 import type { Logger } from '@omni/logging';
-import type { Express } from 'express';
 import type { EmailIngest } from '../../domain/email-ingest';
 import { verifyMailgunSignature } from '../../domain/mailgun-signature';
-import { postmarkInboundSchema, postmarkToParsed } from '../../domain/postmark-inbound';
+import { postmarkBodyLimit, postmarkInboundSchema, postmarkToParsed } from '../../domain/postmark-inbound';
 import { requireBasicAuth } from './basic-auth';
 import { formValue, readFormBody } from './form-body';
 import type { MailgunTokensRepository } from './mailgun-tokens.repository';
@@ -21,8 +21,9 @@ export interface EmailWebhookDeps {
 }
 
 /** Inbound-mail webhooks of Mailgun, SendGrid and Postmark, each in front of the one ingest path. */
-export function mountEmailWebhooks(app: Express, deps: EmailWebhookDeps): void {
+export function mountEmailWebhooks(http: HttpApp, deps: EmailWebhookDeps): void {
   const { mailgun, logger } = deps;
+  const { app } = http;
   if (mailgun) {
     app.post('/webhooks/email/mailgun', async (req, res) => {
       const form = await readFormBody(req, deps.maxBytes);
@@ -83,8 +84,11 @@ export function mountEmailWebhooks(app: Express, deps: EmailWebhookDeps): void {
 
   const postmarkAuth = deps.postmarkBasicAuth;
   if (postmarkAuth) {
+    // Postmark posts the whole mail as JSON, attachments in base64: far above the shared 1 MB JSON limit.
+    const limit = postmarkBodyLimit(deps.maxBytes);
+    // Credentials are checked before the body is read: only Postmark may make us read that much.
+    http.bodyFor('/webhooks/email/postmark', { limit, guard: (req) => requireBasicAuth(req, postmarkAuth) });
     app.post('/webhooks/email/postmark', async (req, res) => {
-      requireBasicAuth(req, postmarkAuth);
       const parsed = postmarkInboundSchema.safeParse(req.body);
       if (!req.is('application/json') || !parsed.success) {
         throw new InvalidArgumentError('expected Postmark inbound JSON');
@@ -97,7 +101,7 @@ export function mountEmailWebhooks(app: Express, deps: EmailWebhookDeps): void {
           'postmark',
           () => deps.ingest.ingestParsed(postmarkToParsed(parsed.data), source, 'application/json', input),
           logger,
-          deps.maxBytes,
+          limit,
         ),
       );
     });

@@ -18,6 +18,7 @@ const mail: OutboundMail = {
   threadTopic: 'x',
   threadIndex: 'AQHdeMc88GdwQzHhy6epJUWXd2Lyxw==',
   automatic: false,
+  attachments: [],
 };
 
 /** A port nothing listens on: bound, then released. */
@@ -32,9 +33,7 @@ async function closedPort(): Promise<number> {
 describe('SmtpRelay', () => {
   it('gives up on an unreachable relay after its attempts with a transient error, never a FAILED', async () => {
     const relay = new SmtpRelay(`smtp://user:secret-pass@127.0.0.1:${await closedPort()}`, createTestLogger(), {
-      attempts: 3,
-      backoff: { initialMs: 10, maxMs: 20 },
-      budgetMs: 5_000,
+      retry: { attempts: 3, backoff: { initialMs: 10, maxMs: 20 }, budgetMs: 5_000 },
     });
     try {
       const error: unknown = await relay.send(mail).then(

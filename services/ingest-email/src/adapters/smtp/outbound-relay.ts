@@ -1,4 +1,6 @@
+import type { Readable } from 'node:stream';
 import { type BackoffSettings, backoffDelay, sleep } from '@omni/backoff';
+import { isBlobNotFoundError } from '@omni/blob-store';
 import { UnavailableError } from '@omni/errors';
 import type { Logger } from '@omni/logging';
 import { createTransport, type SendMailOptions } from 'nodemailer';
@@ -7,6 +9,11 @@ import { type OutboundMail, UndeliverableError } from '../../domain/outbound-mai
 import type { MailRelay } from '../../domain/outbound-sender';
 import { classifyRelayError } from './outbound-relay-errors';
 import { relayTarget } from './outbound-relay-url';
+
+/** Where attachment content is read from (the blob store). */
+export interface AttachmentSource {
+  open(blobId: string): Promise<Readable>;
+}
 
 export interface RelayRetrySettings {
   /** Attempts per message inside one handler call. */
@@ -35,11 +42,16 @@ export class SmtpRelay implements MailRelay {
   readonly host: string;
   private readonly stopping = new AbortController();
 
+  private readonly retry: RelayRetrySettings;
+  private readonly attachments: AttachmentSource | undefined;
+
   constructor(
     relayUrl: string,
     private readonly logger: Logger,
-    private readonly retry: RelayRetrySettings = DEFAULT_RETRY,
+    options: { retry?: RelayRetrySettings; attachments?: AttachmentSource } = {},
   ) {
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.attachments = options.attachments;
     const target = relayTarget(relayUrl);
     this.host = target.host;
     this.transport = createTransport(target.options);
@@ -48,10 +60,13 @@ export class SmtpRelay implements MailRelay {
   async send(mail: OutboundMail): Promise<{ response: string }> {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
+      // Streams are read once: every attempt opens the attachments afresh.
+      const contents = await this.openAttachments(mail);
       try {
-        const info = await this.transport.sendMail(toNodemailer(mail));
+        const info = await this.transport.sendMail(toNodemailer(mail, contents));
         return { response: info.response };
       } catch (error: unknown) {
+        for (const content of contents) content.destroy();
         const failure = classifyRelayError(error);
         if (failure.kind === 'unknown') throw error;
         if (failure.kind === 'permanent') throw new UndeliverableError(`relay refused: ${failure.reason}`);
@@ -66,6 +81,21 @@ export class SmtpRelay implements MailRelay {
     }
   }
 
+  private async openAttachments(mail: OutboundMail): Promise<Readable[]> {
+    if (mail.attachments.length === 0) return [];
+    const source = this.attachments;
+    if (!source) throw new UndeliverableError('attachments cannot be sent: no blob store configured');
+    const opened: Readable[] = [];
+    try {
+      for (const attachment of mail.attachments) opened.push(await source.open(attachment.blobId));
+      return opened;
+    } catch (error: unknown) {
+      for (const content of opened) content.destroy();
+      if (isBlobNotFoundError(error)) throw new UndeliverableError(`attachment content is missing: ${error.message}`);
+      throw error;
+    }
+  }
+
   /** Ends retry waits and closes the pooled connections (idle ones at once, busy ones after their message). */
   close(): void {
     this.stopping.abort();
@@ -73,7 +103,7 @@ export class SmtpRelay implements MailRelay {
   }
 }
 
-function toNodemailer(mail: OutboundMail): SendMailOptions {
+function toNodemailer(mail: OutboundMail, contents: readonly Readable[]): SendMailOptions {
   const headers: Record<string, string> = {
     'Thread-Topic': mail.threadTopic,
     'Thread-Index': mail.threadIndex,
@@ -95,5 +125,12 @@ function toNodemailer(mail: OutboundMail): SendMailOptions {
     ...(mail.inReplyTo ? { inReplyTo: angleBracketed(mail.inReplyTo) } : {}),
     ...(mail.references.length > 0 ? { references: mail.references.map(angleBracketed) } : {}),
     headers,
+    attachments: mail.attachments.map((attachment, i) => ({
+      filename: attachment.filename || undefined,
+      contentType: attachment.contentType,
+      content: contents[i],
+      contentDisposition: attachment.inline ? ('inline' as const) : ('attachment' as const),
+      ...(attachment.contentId ? { cid: attachment.contentId } : {}),
+    })),
   };
 }

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import express from 'express';
+import { Kafka, logLevel } from 'kafkajs';
+
+/**
+ * The servers the webhook bench loads, in a process of their own so the load
+ * generator does not share their event loop. Driven over IPC by webhook.bench.ts:
+ * it answers `{ ports }` once everything listens and stops on `stop`.
+ */
+interface Started {
+  stop(): Promise<void>;
+  httpPort: number;
+}
+const root = join(__dirname, '..', '..');
+const { startIngestSocial } = require(join(root, 'services/ingest-social/dist/service.js')) as {
+  startIngestSocial(env: NodeJS.ProcessEnv): Promise<Started>;
+};
+const { startConversation } = require(join(root, 'services/conversation/dist/service.js')) as {
+  startConversation(env: NodeJS.ProcessEnv): Promise<Omit<Started, 'httpPort'>>;
+};
+
+function listen(app: express.Express): Promise<{ server: Server; port: number }> {
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve({ server, port: typeof address === 'object' && address ? address.port : 0 });
+    });
+  });
+}
+
+/** Baseline 1: express parsing the JSON body and answering, nothing else. */
+async function bareExpress() {
+  const app = express();
+  app.use(express.json({ limit: '1mb' }));
+  app.post('/webhook', (req, res) => {
+    res.status(200).json({ received: Array.isArray(req.body?.entry) ? req.body.entry.length : 0 });
+  });
+  return listen(app);
+}
+
+/** Baseline 2: the same, plus one kafkajs send per request (acks=all), answered after the ack. */
+async function kafkaExpress(brokers: string[]) {
+  const kafka = new Kafka({ brokers, clientId: 'bench-webhook-baseline', logLevel: logLevel.NOTHING });
+  const topic = `bench-webhook-baseline-${randomBytes(4).toString('hex')}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 12 }], waitForLeaders: true });
+  await admin.disconnect();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const app = express();
+  app.use(express.raw({ type: () => true, limit: '1mb' }));
+  app.post('/webhook', async (req, res) => {
+    await producer.send({ topic, acks: -1, messages: [{ key: randomBytes(8).toString('hex'), value: req.body }] });
+    res.status(200).json({ received: 1 });
+  });
+  const listening = await listen(app);
+  return { ...listening, producer };
+}
+
+async function main(): Promise<void> {
+  const env = JSON.parse(process.env.BENCH_SERVICE_ENV ?? '{}') as NodeJS.ProcessEnv;
+  const brokers = (env.KAFKA_BROKERS ?? '').split(',');
+  const [bare, withKafka, social] = await Promise.all([
+    bareExpress(),
+    kafkaExpress(brokers),
+    startIngestSocial({ ...process.env, ...env }),
+  ]);
+  let conversation: Omit<Started, 'httpPort'> | undefined;
+  const send = (message: unknown) => process.send?.(message);
+  process.on('message', (message: { command: string }) => {
+    void (async () => {
+      if (message.command === 'start-conversation') {
+        conversation = await startConversation({ ...process.env, ...env });
+        send({ conversation: 'started' });
+      } else if (message.command === 'stop-conversation') {
+        await conversation?.stop();
+        conversation = undefined;
+        send({ conversation: 'stopped' });
+      } else if (message.command === 'stop') {
+        bare.server.close();
+        withKafka.server.close();
+        await withKafka.producer.disconnect();
+        await Promise.all([social.stop(), conversation?.stop()]);
+        process.exit(0);
+      }
+    })().catch((error: unknown) => {
+      process.stderr.write(`bench targets: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(1);
+    });
+  });
+  send({ ports: { bare: bare.port, kafka: withKafka.port, social: social.httpPort } });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench targets failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
