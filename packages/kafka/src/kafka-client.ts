@@ -120,6 +120,24 @@ export class KafkaClient {
     }
   }
 
+  /**
+   * Points a group that has never run (and has no members) at the current end of a topic and
+   * returns where each partition starts, so the caller knows exactly which offsets the group will
+   * see. kafkajs' own "latest" start is resolved at join time, too late to tell.
+   */
+  async startGroupAtEnd(groupId: string, topic: string): Promise<Array<{ partition: number; offset: number }>> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const name = this.topicName(topic);
+      const ends = (await admin.fetchTopicOffsets(name)).map(({ partition, high }) => ({ partition, offset: high }));
+      await admin.setOffsets({ groupId, topic: name, partitions: ends });
+      return ends.map(({ partition, offset }) => ({ partition, offset: Number(offset) }));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Readiness: the cluster answers a metadata request. */
   async checkReady(): Promise<void> {
     if (!this.probeAdmin) {

@@ -3,17 +3,23 @@ import { ConversationServiceService, protoSources, TopicPartitions, Topics } fro
 import { authInterceptor, createGrpcServer } from '@omni/grpc';
 import { ServiceRuntime } from '@omni/runtime';
 import { conversationServer } from './adapters/grpc/conversation.server';
+import { watchEventsRpc } from './adapters/grpc/watch-events';
+import { mountEventsSse } from './adapters/http/events.sse';
 import { ConversationEventsPublisher } from './adapters/kafka/conversation-events.publisher';
 import { consumeDelivery } from './adapters/kafka/delivery.consumer';
 import { consumeInbound } from './adapters/kafka/inbound.consumer';
 import { OutboxRelay } from './adapters/kafka/outbox.relay';
+import { consumeForWatch } from './adapters/kafka/watch.consumer';
 import { ConversationRepository } from './adapters/mongo/conversation.repository';
 import { CustomerRepository } from './adapters/mongo/customer.repository';
 import { conversationIndexes } from './adapters/mongo/indexes';
 import { MessageRepository } from './adapters/mongo/message.repository';
+import { WatchTargetsRepository } from './adapters/mongo/watch-targets.repository';
 import { ConversationQueries } from './application/conversation-queries';
 import { InboundMessageHandler } from './application/inbound-message.handler';
 import { ReplyService } from './application/reply.service';
+import { WatchEventsService } from './application/watch-events.service';
+import { WatchHub } from './application/watch-hub';
 import { conversationEnv } from './config';
 
 const TOPICS = [Topics.inbound, Topics.conversationEvents, Topics.assignments, Topics.outbound, Topics.delivery];
@@ -62,6 +68,15 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     await Promise.all(consumers.map((consumer) => consumer.stop()));
   });
 
+  const hub = new WatchHub({
+    bufferEvents: config.WATCH_BUFFER_EVENTS,
+    maxLag: config.WATCH_SUBSCRIBER_MAX_LAG,
+    maxStreamsPerTenant: config.WATCH_MAX_STREAMS_PER_TENANT,
+  });
+  const watchConsumer = await consumeForWatch(kafka, hub);
+  shutdown.add('watch consumer', () => watchConsumer.stop());
+  const watch = new WatchEventsService(hub, new WatchTargetsRepository(store));
+
   const authenticator = new ApiKeyAuthenticator(store, { cacheTtlMs: config.API_KEY_CACHE_TTL_MS });
   const grpc = createGrpcServer({
     logger,
@@ -74,12 +89,15 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     messageIdDomain: config.MESSAGE_ID_DOMAIN,
     onStored: relay.wake,
   });
-  grpc.addService(
-    ConversationServiceService,
-    conversationServer(new ConversationQueries(customers, conversations, messages), replies),
-  );
+  grpc.addService(ConversationServiceService, {
+    ...conversationServer(new ConversationQueries(customers, conversations, messages), replies),
+    watchEvents: watchEventsRpc(watch, config.WATCH_HEARTBEAT_MS),
+  });
+  mountEventsSse(runtime.http.app, { authenticator, watch, heartbeatMs: config.WATCH_HEARTBEAT_MS });
   const grpcPort = await grpc.start({ host: config.GRPC_HOST, port: config.GRPC_PORT });
   shutdown.add('grpc', () => grpc.shutdown(config.SHUTDOWN_GRACE_MS / 2));
+  // Runs before gRPC and the consumers stop: open streams end with UNAVAILABLE rather than being cut.
+  shutdown.add('watch streams', () => hub.close());
   runtime.serving();
 
   return { runtime, grpcPort, httpPort: runtime.httpPort, stop: () => shutdown.run('stop') };

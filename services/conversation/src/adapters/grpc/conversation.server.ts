@@ -6,7 +6,10 @@ import type { ReplyService } from '../../application/reply.service';
 import { toConversation, toMessage } from './proto-mapping';
 
 /** The gRPC face of the conversation API; the tenant always comes from the caller's API key. */
-export function conversationServer(queries: ConversationQueries, replies: ReplyService): ConversationServiceServer {
+export function conversationServer(
+  queries: ConversationQueries,
+  replies: ReplyService,
+): Omit<ConversationServiceServer, 'watchEvents'> {
   const tenantOf = (call: Parameters<typeof principalOf>[0]) => asPrincipal(principalOf(call)).tenantId;
   return {
     getConversation: unary(async (request, call) => {
