@@ -1,3 +1,4 @@
+import { backoffDelay, sleep } from '@omni/backoff';
 import { deadLetterTopic } from '@omni/contracts';
 import type { Logger } from '@omni/logging';
 import { type Admin, Kafka, Partitioners, type Producer } from 'kafkajs';
@@ -82,7 +83,8 @@ export class KafkaClient {
     const consumer = new EventConsumer<T>(
       {
         consumer: this.kafka.consumer({
-          groupId,
+          // Prefixed like the topics: deployments (and test files) sharing a cluster never share a group.
+          groupId: this.topicName(groupId),
           sessionTimeout: 30_000,
           // A fetch returns as soon as data is there; a short wait only bounds how long shutdown waits on an idle one.
           maxWaitTimeInMs: 1_000,
@@ -126,10 +128,22 @@ export class KafkaClient {
    * see. kafkajs' own "latest" start is resolved at join time, too late to tell.
    */
   async startGroupAtEnd(groupId: string, topic: string): Promise<Array<{ partition: number; offset: number }>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.setGroupToTopicEnd(groupId, this.topicName(topic));
+      } catch (error: unknown) {
+        // A topic created moments ago may not have its leaders known yet (NOT_LEADER_FOR_PARTITION),
+        // which kafkajs' offset lookup does not retry; a fresh admin reads fresh metadata.
+        if (attempt >= 10 || (error as { retriable?: unknown }).retriable !== true) throw error;
+        await sleep(backoffDelay(attempt, { initialMs: 100, maxMs: 2_000 }));
+      }
+    }
+  }
+
+  private async setGroupToTopicEnd(groupId: string, name: string) {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const name = this.topicName(topic);
       const ends = (await admin.fetchTopicOffsets(name)).map(({ partition, high }) => ({ partition, offset: high }));
       await admin.setOffsets({ groupId, topic: name, partitions: ends });
       return ends.map(({ partition, offset }) => ({ partition, offset: Number(offset) }));

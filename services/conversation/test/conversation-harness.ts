@@ -44,7 +44,7 @@ export interface Harness {
 }
 
 /** A conversation service on free ports with its own topics and database, plus a Kafka client to feed and watch it. */
-export async function startHarness(label: string): Promise<Harness> {
+export async function startHarness(label: string, env: Record<string, string> = {}): Promise<Harness> {
   const scope = createTestScope(label);
   const service = await startConversation(
     scope.env({
@@ -53,6 +53,7 @@ export async function startHarness(label: string): Promise<Harness> {
       GRPC_HOST: '127.0.0.1',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       OUTBOX_POLL_MS: '200',
+      ...env,
     }),
   );
   const kafka = new KafkaClient({
