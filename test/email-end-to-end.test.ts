@@ -4,11 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { credentials, Metadata } from '@grpc/grpc-js';
+import { credentials } from '@grpc/grpc-js';
 import { issueApiKey } from '@omni/auth';
 import {
   Channel,
   ConversationServiceClient,
+  ConversationServiceService,
   IdentityKind,
   type ListConversationsResponse,
   type ListMessagesResponse,
@@ -17,7 +18,7 @@ import {
   ThreadRule,
 } from '@omni/contracts';
 import { Store } from '@omni/store';
-import { createTestLogger, createTestScope, waitFor } from '@omni/testing';
+import { createTestLogger, createTestScope, grpcApi, waitFor } from '@omni/testing';
 import { simpleParser } from 'mailparser';
 import { createTransport } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
@@ -38,13 +39,8 @@ let workDir: string;
 let ingest: Awaited<ReturnType<typeof startIngestEmail>>;
 let conversation: Awaited<ReturnType<typeof startConversation>>;
 let client: InstanceType<typeof ConversationServiceClient>;
-const auth = new Metadata();
-
-function call<Req, Res>(method: (req: Req, md: Metadata, cb: (e: Error | null, r: Res) => void) => unknown, req: Req) {
-  return new Promise<Res>((resolve, reject) =>
-    method.call(client, req, auth, (error: Error | null, response: Res) => (error ? reject(error) : resolve(response))),
-  );
-}
+let rpc: ReturnType<typeof conversationRpc>;
+const conversationRpc = (key: string) => grpcApi(client, ConversationServiceService, key);
 
 async function sendMail(message: Parameters<ReturnType<typeof createTransport>['sendMail']>[0]) {
   const transport = createTransport({ host: '127.0.0.1', port: ingest.smtpPort, secure: false, ignoreTLS: true });
@@ -56,7 +52,7 @@ async function sendMail(message: Parameters<ReturnType<typeof createTransport>['
 }
 
 async function conversationsOf(email: string): Promise<ListConversationsResponse> {
-  return call(client.listConversations, {
+  return rpc.listConversations({
     customerIdentity: { kind: IdentityKind.IDENTITY_KIND_EMAIL, value: email },
     customerId: '',
     status: 0,
@@ -66,7 +62,7 @@ async function conversationsOf(email: string): Promise<ListConversationsResponse
 }
 
 async function messagesOf(conversationId: string): Promise<ListMessagesResponse> {
-  return call(client.listMessages, { conversationId, pageSize: 50, pageToken: '' });
+  return rpc.listMessages({ conversationId, pageSize: 50, pageToken: '' });
 }
 
 beforeAll(async () => {
@@ -129,8 +125,8 @@ beforeAll(async () => {
   });
   const { key } = await issueApiKey(store, { tenantId: 'shop', role: 'agent', name: 'e2e agent' });
   await store.close();
-  auth.set('authorization', `Bearer ${key}`);
   client = new ConversationServiceClient(`127.0.0.1:${conversation.grpcPort}`, credentials.createInsecure());
+  rpc = conversationRpc(key);
 }, 120_000);
 
 afterAll(async () => {
@@ -163,7 +159,7 @@ describe('email end to end', () => {
     expect(listed?.channels).toEqual([Channel.CHANNEL_EMAIL]);
     const conversationId = listed?.id as string;
 
-    const reply: SendReplyResponse = await call(client.sendReply, {
+    const reply: SendReplyResponse = await rpc.sendReply({
       conversationId,
       text: 'Sorry about that! It ships today.',
       html: '',

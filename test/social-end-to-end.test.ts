@@ -1,22 +1,17 @@
-import { credentials, Metadata } from '@grpc/grpc-js';
+import { credentials } from '@grpc/grpc-js';
 import { issueApiKey } from '@omni/auth';
 import {
   Channel,
   ConversationServiceClient,
+  ConversationServiceService,
   DeliveryState,
   type Identity,
   IdentityKind,
-  type ListConversationsRequest,
-  type ListConversationsResponse,
-  type ListMessagesRequest,
-  type ListMessagesResponse,
   type Message,
   MessageDirection,
-  type SendReplyRequest,
-  type SendReplyResponse,
 } from '@omni/contracts';
 import { Store } from '@omni/store';
-import { createTestLogger, createTestScope, waitFor } from '@omni/testing';
+import { createTestLogger, createTestScope, grpcApi, waitFor } from '@omni/testing';
 import { startConversation } from '../services/conversation/src/service';
 import { startIngestSocial } from '../services/ingest-social/src/service';
 import { FakePlatform } from '../services/ingest-social/test/fixtures/fake-platform';
@@ -37,37 +32,29 @@ import {
  */
 const scope = createTestScope('social-e2e');
 const platform = new FakePlatform();
-const auth = new Metadata();
+let rpc: ReturnType<typeof conversationRpc>;
+const conversationRpc = (key: string) => grpcApi(client, ConversationServiceService, key);
 let social: Awaited<ReturnType<typeof startIngestSocial>>;
 let conversation: Awaited<ReturnType<typeof startConversation>>;
 let client: InstanceType<typeof ConversationServiceClient>;
 let base: string;
 const WAIT = { timeoutMs: 30_000 };
 
-function call<Req, Res>(method: (req: Req, md: Metadata, cb: (e: Error | null, r: Res) => void) => unknown, req: Req) {
-  return new Promise<Res>((resolve, reject) =>
-    method.call(client, req, auth, (error: Error | null, response: Res) => (error ? reject(error) : resolve(response))),
-  );
-}
-
 /** The customer's single conversation and its messages, once `count` are there. */
 async function thread(identity: Identity, count: number): Promise<{ id: string; messages: Message[] }> {
   return waitFor(
     `${count} messages from ${identity.value}`,
     async () => {
-      const { conversations } = await call<ListConversationsRequest, ListConversationsResponse>(
-        client.listConversations,
-        {
-          customerIdentity: identity,
-          customerId: '',
-          status: 0,
-          pageSize: 10,
-          pageToken: '',
-        },
-      );
+      const { conversations } = await rpc.listConversations({
+        customerIdentity: identity,
+        customerId: '',
+        status: 0,
+        pageSize: 10,
+        pageToken: '',
+      });
       const [only] = conversations;
       if (!only) return undefined;
-      const { messages } = await call<ListMessagesRequest, ListMessagesResponse>(client.listMessages, {
+      const { messages } = await rpc.listMessages({
         conversationId: only.id,
         pageSize: 50,
         pageToken: '',
@@ -79,7 +66,7 @@ async function thread(identity: Identity, count: number): Promise<{ id: string; 
 }
 
 async function reply(conversationId: string, text: string): Promise<Message> {
-  const { message } = await call<SendReplyRequest, SendReplyResponse>(client.sendReply, {
+  const { message } = await rpc.sendReply({
     conversationId,
     text,
     html: '',
@@ -145,8 +132,8 @@ beforeAll(async () => {
   });
   const { key } = await issueApiKey(store, { tenantId: 'acme', role: 'agent', name: 'social e2e' });
   await store.close();
-  auth.set('authorization', `Bearer ${key}`);
   client = new ConversationServiceClient(`127.0.0.1:${conversation.grpcPort}`, credentials.createInsecure());
+  rpc = conversationRpc(key);
 }, 120_000);
 
 afterAll(async () => {

@@ -10,11 +10,14 @@ import {
   type Principal,
 } from './api-key';
 import { bearerToken } from './bearer-token';
+import { KeyRateLimiter, type RateLimit } from './rate-limiter';
 
 export interface ApiKeyAuthenticatorOptions {
   /** How long a resolved key is trusted without asking the database; bounds how late a revocation bites. */
   cacheTtlMs?: number;
   maxCacheEntries?: number;
+  /** Per-key call rate; every authenticated call (gRPC or HTTP) takes one token. Unlimited when absent. */
+  rateLimit?: RateLimit;
   now?: () => number;
 }
 
@@ -28,6 +31,7 @@ export class ApiKeyAuthenticator {
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
+  private readonly limiter: KeyRateLimiter | undefined;
 
   constructor(
     private readonly store: Pick<Store, 'collection'>,
@@ -36,6 +40,7 @@ export class ApiKeyAuthenticator {
     this.ttlMs = options.cacheTtlMs ?? 30_000;
     this.maxEntries = options.maxCacheEntries ?? 10_000;
     this.now = options.now ?? Date.now;
+    this.limiter = options.rateLimit && new KeyRateLimiter(options.rateLimit, this.now);
   }
 
   /** The principal of a bearer token; UnauthenticatedError when missing, unknown or revoked. */
@@ -44,7 +49,10 @@ export class ApiKeyAuthenticator {
     if (!looksLikeApiKey(token)) throw new UnauthenticatedError('invalid API key');
     const keyId = hashApiKey(token);
     const cached = this.cache.get(keyId);
-    if (cached && cached.expiresAt > this.now()) return cached.principal;
+    if (cached && cached.expiresAt > this.now()) {
+      this.limiter?.take(keyId);
+      return cached.principal;
+    }
     this.cache.delete(keyId);
 
     const doc = await this.store.collection<ApiKeyDocument>(API_KEYS_COLLECTION).findOne({ _id: keyId });
@@ -52,6 +60,7 @@ export class ApiKeyAuthenticator {
     const principal: Principal = { tenantId: doc.tenantId, role: doc.role, keyId };
     if (this.cache.size >= this.maxEntries) this.cache.clear();
     this.cache.set(keyId, { principal, expiresAt: this.now() + this.ttlMs });
+    this.limiter?.take(keyId);
     return principal;
   }
 

@@ -12,6 +12,8 @@ export {
   revokeApiKey,
 } from './api-key';
 export { ApiKeyAuthenticator, type ApiKeyAuthenticatorOptions } from './api-key-authenticator';
+export { type ApiOperation, apiOperation } from './api-operation';
 export { bearerToken } from './bearer-token';
 export { type HttpRequestLike, httpAuthMiddleware, principalOfRequest } from './http-auth.middleware';
 export { asPrincipal, requireRole } from './principal';
+export { KeyRateLimiter, type RateLimit } from './rate-limiter';

@@ -188,8 +188,9 @@ describe('event flow through Kafka into the store', () => {
   });
 });
 
-async function committed(groupId: string, topic: string): Promise<string | undefined> {
-  const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+/** The group's committed offset; groups carry the deployment's prefix like topics do. */
+async function committed(group: string, topic: string): Promise<string | undefined> {
+  const [entry] = await admin.fetchOffsets({ groupId: `${scope.topicPrefix}${group}`, topics: [topic] });
   return entry?.partitions[0]?.offset;
 }
 

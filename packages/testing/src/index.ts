@@ -1,3 +1,4 @@
+export { grpcApi } from './grpc-api';
 export { createTestLogger } from './test-logger';
 export { createTestScope, type StackAddresses, stackAddresses, type TestScope } from './test-scope';
 export { type Received, TopicRecorder } from './topic-recorder';

@@ -14,6 +14,17 @@ export const conversationEnv = baseEnv.extend(grpcEnv.shape).extend({
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1_000),
   /** How long a resolved API key is trusted before the database is asked again (bounds revocation delay). */
   API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Calls per second each API key may make (gRPC and REST together, per replica), and its burst. */
+  API_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
+  API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),
+  /**
+   * Messenger, Instagram and WhatsApp accept free-form replies only this long after the
+   * customer's last message on that channel; later replies are refused before they are stored.
+   * 0 turns the check off (for tenants whose adapter sends a message tag or template instead).
+   */
+  REPLY_WINDOW_HOURS: z.coerce.number().min(0).default(24),
+  /** How often snoozed conversations whose time has come are opened again. */
+  SNOOZE_SWEEP_MS: z.coerce.number().int().positive().default(5_000),
   /** Recent conversation events each replica holds for live streams to resume from. */
   WATCH_BUFFER_EVENTS: z.coerce.number().int().min(10).default(10_000),
   /** Events a watch stream may fall behind before it is cut (capped below WATCH_BUFFER_EVENTS). */

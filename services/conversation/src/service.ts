@@ -4,20 +4,28 @@ import { authInterceptor, createGrpcServer } from '@omni/grpc';
 import { ServiceRuntime } from '@omni/runtime';
 import { conversationServer } from './adapters/grpc/conversation.server';
 import { watchEventsRpc } from './adapters/grpc/watch-events';
+import { mountConversationRest } from './adapters/http/conversation.rest';
 import { mountEventsSse } from './adapters/http/events.sse';
+import { consumeAssignments } from './adapters/kafka/assignments.consumer';
 import { ConversationEventsPublisher } from './adapters/kafka/conversation-events.publisher';
 import { consumeDelivery } from './adapters/kafka/delivery.consumer';
 import { consumeInbound } from './adapters/kafka/inbound.consumer';
 import { OutboxRelay } from './adapters/kafka/outbox.relay';
+import { consumeTimelineEvents } from './adapters/kafka/timeline.consumer';
 import { consumeForWatch } from './adapters/kafka/watch.consumer';
+import { ActivityRepository } from './adapters/mongo/activity.repository';
 import { ConversationRepository } from './adapters/mongo/conversation.repository';
+import { ConversationChangesRepository } from './adapters/mongo/conversation-changes.repository';
 import { CustomerRepository } from './adapters/mongo/customer.repository';
 import { conversationIndexes } from './adapters/mongo/indexes';
 import { MessageRepository } from './adapters/mongo/message.repository';
 import { WatchTargetsRepository } from './adapters/mongo/watch-targets.repository';
+import { conversationApi } from './application/conversation-api';
+import { ConversationCommands } from './application/conversation-commands';
 import { ConversationQueries } from './application/conversation-queries';
 import { InboundMessageHandler } from './application/inbound-message.handler';
 import { ReplyService } from './application/reply.service';
+import { SnoozeSweeper } from './application/snooze-sweeper';
 import { WatchEventsService } from './application/watch-events.service';
 import { WatchHub } from './application/watch-hub';
 import { conversationEnv } from './config';
@@ -48,21 +56,41 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
   const customers = new CustomerRepository(store);
   const conversations = new ConversationRepository(store);
   const messages = new MessageRepository(store);
+  const changes = new ConversationChangesRepository(store);
+  const activities = new ActivityRepository(store);
   const producer = await kafka.producer();
   const events = new ConversationEventsPublisher(producer);
 
-  const relay = new OutboxRelay({ messages, conversations, producer, events, logger, pollMs: config.OUTBOX_POLL_MS });
+  const relay = new OutboxRelay({
+    messages,
+    conversations,
+    changes,
+    producer,
+    events,
+    logger,
+    pollMs: config.OUTBOX_POLL_MS,
+  });
   relay.start();
   shutdown.add('outbox relay', () => relay.stop());
+  const commands = new ConversationCommands({ conversations, changes, activities, onChanged: relay.wake });
+  const snoozes = new SnoozeSweeper({ changes, commands, logger, intervalMs: config.SNOOZE_SWEEP_MS });
+  snoozes.start();
+  shutdown.add('snooze sweeper', () => snoozes.stop());
 
   const inbound = new InboundMessageHandler({
     customers,
     conversations,
     messages,
     events,
+    commands,
     subjectWindowMs: config.THREAD_SUBJECT_WINDOW_HOURS * 3_600_000,
   });
-  const consumers = [await consumeInbound(kafka, inbound), await consumeDelivery(kafka, messages, logger)];
+  const consumers = [
+    await consumeInbound(kafka, inbound),
+    await consumeDelivery(kafka, messages, logger),
+    await consumeAssignments(kafka, commands),
+    await consumeTimelineEvents(kafka, activities),
+  ];
   // In parallel: each waits for its fetch in flight (up to kafkajs' maxWaitTime) before leaving the group.
   shutdown.add('consumers', async () => {
     await Promise.all(consumers.map((consumer) => consumer.stop()));
@@ -77,7 +105,10 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
   shutdown.add('watch consumer', () => watchConsumer.stop());
   const watch = new WatchEventsService(hub, new WatchTargetsRepository(store));
 
-  const authenticator = new ApiKeyAuthenticator(store, { cacheTtlMs: config.API_KEY_CACHE_TTL_MS });
+  const authenticator = new ApiKeyAuthenticator(store, {
+    cacheTtlMs: config.API_KEY_CACHE_TTL_MS,
+    rateLimit: { perSecond: config.API_RATE_LIMIT_PER_SECOND, burst: config.API_RATE_LIMIT_BURST },
+  });
   const grpc = createGrpcServer({
     logger,
     protoFiles: protoSources(['omni/v1/conversation_service.proto']),
@@ -87,12 +118,21 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     conversations,
     messages,
     messageIdDomain: config.MESSAGE_ID_DOMAIN,
+    replyWindowMs: config.REPLY_WINDOW_HOURS * 3_600_000,
     onStored: relay.wake,
   });
+  const api = conversationApi({
+    queries: new ConversationQueries(customers, conversations, messages),
+    replies,
+    commands,
+    messages,
+    activities,
+  });
   grpc.addService(ConversationServiceService, {
-    ...conversationServer(new ConversationQueries(customers, conversations, messages), replies),
+    ...conversationServer(api),
     watchEvents: watchEventsRpc(watch, config.WATCH_HEARTBEAT_MS),
   });
+  mountConversationRest(runtime.http.app, authenticator, api);
   mountEventsSse(runtime.http.app, { authenticator, watch, heartbeatMs: config.WATCH_HEARTBEAT_MS });
   const grpcPort = await grpc.start({ host: config.GRPC_HOST, port: config.GRPC_PORT });
   shutdown.add('grpc', () => grpc.shutdown(config.SHUTDOWN_GRACE_MS / 2));

@@ -1,31 +1,24 @@
-import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
-import { issueApiKey } from '@omni/auth';
+import { credentials } from '@grpc/grpc-js';
+import { type ApiKeyRole, issueApiKey } from '@omni/auth';
 import {
   Channel,
   type ConversationEvent,
   ConversationEventType,
   ConversationServiceClient,
+  ConversationServiceService,
   type DeliveryStatus,
   DeliveryStatusType,
   deterministicId,
   type EventType,
-  type GetConversationRequest,
-  type GetConversationResponse,
   IdentityKind,
   InboundMessage,
   InboundMessageType,
-  ListConversationsRequest,
-  type ListConversationsResponse,
-  ListMessagesRequest,
-  type ListMessagesResponse,
   type OutboundMessage,
   OutboundMessageType,
-  SendReplyRequest,
-  type SendReplyResponse,
   Topics,
 } from '@omni/contracts';
 import { KafkaClient } from '@omni/kafka';
-import { createTestLogger, createTestScope, type TestScope } from '@omni/testing';
+import { createTestLogger, createTestScope, grpcApi, type TestScope } from '@omni/testing';
 import { type ConversationService, startConversation } from '../src/service';
 
 export interface Harness {
@@ -36,7 +29,7 @@ export interface Harness {
   /** Every event seen so far on the topic, in arrival order. */
   events: ConversationEvent[];
   outbound: OutboundMessage[];
-  keyFor(tenantId: string): Promise<string>;
+  keyFor(tenantId: string, role?: ApiKeyRole): Promise<string>;
   publishInbound(...messages: InboundMessage[]): Promise<void>;
   /** Statuses as an adapter reports them, keyed like the adapters do (conversation, else the channel's id). */
   publishDelivery(...statuses: DeliveryStatus[]): Promise<void>;
@@ -77,11 +70,11 @@ export async function startHarness(label: string, env: Record<string, string> = 
     client,
     events,
     outbound,
-    async keyFor(tenantId) {
-      const known = keys.get(tenantId);
+    async keyFor(tenantId, role = 'agent') {
+      const known = keys.get(`${tenantId}:${role}`);
       if (known) return known;
-      const { key } = await issueApiKey(service.runtime.store, { tenantId, role: 'agent', name: 'test' });
-      keys.set(tenantId, key);
+      const { key } = await issueApiKey(service.runtime.store, { tenantId, role, name: 'test' });
+      keys.set(`${tenantId}:${role}`, key);
       return key;
     },
     publishInbound: (...messages) =>
@@ -164,46 +157,7 @@ export function mail(options: MailOptions): InboundMessage {
   });
 }
 
-type Callback<Res> = (error: ServiceError | null, response: Res) => void;
-
-function unaryCall<Req, Res>(
-  invoke: (request: Req, metadata: Metadata, callback: Callback<Res>) => unknown,
-  request: Req,
-  key: string | undefined,
-): Promise<Res> {
-  const metadata = new Metadata();
-  if (key !== undefined) metadata.set('authorization', `Bearer ${key}`);
-  return new Promise((resolve, reject) => {
-    invoke(request, metadata, (error, response) => (error ? reject(error) : resolve(response)));
-  });
-}
-
 /** The API as a caller holding `key` sees it (no authorization header when key is undefined). */
 export function api(client: ConversationServiceClient, key?: string) {
-  return {
-    getConversation: (request: GetConversationRequest) =>
-      unaryCall<GetConversationRequest, GetConversationResponse>(
-        (r, m, cb) => client.getConversation(r, m, cb),
-        request,
-        key,
-      ),
-    listConversations: (request: Partial<ListConversationsRequest>) =>
-      unaryCall<ListConversationsRequest, ListConversationsResponse>(
-        (r, m, cb) => client.listConversations(r, m, cb),
-        ListConversationsRequest.fromPartial(request),
-        key,
-      ),
-    listMessages: (request: Partial<ListMessagesRequest>) =>
-      unaryCall<ListMessagesRequest, ListMessagesResponse>(
-        (r, m, cb) => client.listMessages(r, m, cb),
-        ListMessagesRequest.fromPartial(request),
-        key,
-      ),
-    sendReply: (request: Partial<SendReplyRequest>) =>
-      unaryCall<SendReplyRequest, SendReplyResponse>(
-        (r, m, cb) => client.sendReply(r, m, cb),
-        SendReplyRequest.fromPartial(request),
-        key,
-      ),
-  };
+  return grpcApi(client, ConversationServiceService, key);
 }

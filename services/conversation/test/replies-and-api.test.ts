@@ -34,6 +34,13 @@ async function conversationWith(first: InboundMessage): Promise<string> {
       .findOne({ _id: first.id })
       .then((d) => d ?? undefined),
   );
+  // Replies route by what the conversation has counted, which follows the message's insert.
+  await waitFor(`message ${first.id} counted`, () =>
+    h.service.runtime.store
+      .collection<{ _id: string; appliedMessageIds: string[] }>('conversations')
+      .findOne({ _id: doc.conversationId, appliedMessageIds: first.id })
+      .then((d) => d ?? undefined),
+  );
   return doc.conversationId;
 }
 

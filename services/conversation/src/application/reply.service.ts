@@ -14,7 +14,7 @@ import type { ConversationDocument, MessageDocument } from '../adapters/mongo/do
 import type { MessageRepository } from '../adapters/mongo/message.repository';
 import { deliveryRank } from '../domain/delivery-state';
 import { replyReferences } from '../domain/references';
-import { replyChannel, validateReply } from '../domain/reply';
+import { checkReplyWindow, replyChannel, validateReply } from '../domain/reply';
 import { replySubject } from '../domain/subject';
 
 export interface ReplyDependencies {
@@ -22,6 +22,8 @@ export interface ReplyDependencies {
   messages: MessageRepository;
   /** Domain of the Message-IDs we mint: `${messageId}.${conversationId}@${domain}`. */
   messageIdDomain: string;
+  /** Messaging channels' customer-service window (0: not checked here). */
+  replyWindowMs?: number;
   /** Called after a reply is stored, so the outbox relay publishes it without waiting for its poll. */
   onStored: () => void;
 }
@@ -55,6 +57,7 @@ export class ReplyService {
         details: [{ field: 'channel', reason: 'no inbound message from the customer on this channel' }],
       });
     }
+    checkReplyWindow(channel, parent.sentAt, new Date(), this.deps.replyWindowMs ?? 0);
     const doc = this.replyDocument(id, conversation, parent, request, channel);
     const stored = (await this.deps.messages.insert(doc)) ? doc : await this.deps.messages.findById(tenantId, id);
     if (!stored) throw new UnavailableError(`reply ${id} vanished after a duplicate insert`);
@@ -66,6 +69,7 @@ export class ReplyService {
       messageId: message._id,
       at: message.sentAt,
       channel: message.channel,
+      agentReply: true,
     });
     if (message.outbox === 'pending') this.deps.onStored();
     return message;

@@ -1,6 +1,6 @@
 import { Channel } from '@omni/contracts';
 import { FailedPreconditionError, InvalidArgumentError } from '@omni/errors';
-import { MAX_REPLY_TEXT_CHARS, replyChannel, validateReply } from './reply';
+import { checkReplyWindow, MAX_REPLY_TEXT_CHARS, replyChannel, validateReply } from './reply';
 
 describe('validateReply', () => {
   it('needs text or html', () => {
@@ -30,5 +30,24 @@ describe('replyChannel', () => {
       FailedPreconditionError,
     );
     expect(() => replyChannel(Channel.CHANNEL_UNSPECIFIED, undefined)).toThrow(FailedPreconditionError);
+  });
+});
+
+describe('checkReplyWindow', () => {
+  const last = new Date('2026-11-20T10:00:00Z');
+  const day = 24 * 3_600_000;
+
+  it('refuses a messaging reply after the window and names when the customer last wrote', () => {
+    const late = new Date(last.getTime() + day + 1);
+    expect(() => checkReplyWindow(Channel.CHANNEL_WHATSAPP, last, late, day)).toThrow(
+      'the 24-hour reply window on CHANNEL_WHATSAPP closed: the customer last wrote there at 2026-11-20T10:00:00.000Z',
+    );
+    expect(() => checkReplyWindow(Channel.CHANNEL_WHATSAPP, last, new Date(last.getTime() + day), day)).not.toThrow();
+  });
+
+  it('never limits email, nor anything when the check is off', () => {
+    const late = new Date(last.getTime() + 10 * day);
+    expect(() => checkReplyWindow(Channel.CHANNEL_EMAIL, last, late, day)).not.toThrow();
+    expect(() => checkReplyWindow(Channel.CHANNEL_MESSENGER, last, late, 0)).not.toThrow();
   });
 });

@@ -38,3 +38,17 @@ export function replyChannel(requested: Channel, lastInbound: Channel | undefine
   }
   return channel;
 }
+
+/** Channels whose platforms accept free-form replies only within a window after the customer's last message. */
+const WINDOWED_CHANNELS = new Set([Channel.CHANNEL_MESSENGER, Channel.CHANNEL_INSTAGRAM, Channel.CHANNEL_WHATSAPP]);
+
+/** Refuses a reply the platform would refuse anyway, before anything is stored as sent. */
+export function checkReplyWindow(channel: Channel, lastInboundAt: Date, now: Date, windowMs: number): void {
+  if (windowMs <= 0 || !WINDOWED_CHANNELS.has(channel)) return;
+  if (now.getTime() - lastInboundAt.getTime() <= windowMs) return;
+  const hours = Math.round(windowMs / 3_600_000);
+  throw new FailedPreconditionError(
+    `the ${hours}-hour reply window on ${Channel[channel]} closed: the customer last wrote there at ${lastInboundAt.toISOString()}`,
+    { details: [{ field: 'channel', reason: 'customer service window closed' }] },
+  );
+}

@@ -1,5 +1,60 @@
-import { Conversation, Message } from '@omni/contracts';
-import type { ConversationDocument, MessageDocument } from '../mongo/documents';
+import {
+  Conversation,
+  ConversationEvent,
+  type ConversationKpis,
+  Message,
+  Note,
+  type TimelineEntry,
+} from '@omni/contracts';
+import type { TimelineItem } from '../../application/timeline';
+import type { ActivityDocument, ConversationDocument, MessageDocument } from '../mongo/documents';
+
+const seconds = (from: Date | null | undefined, to: Date | null | undefined) =>
+  from && to ? Math.max(0, (to.getTime() - from.getTime()) / 1000) : 0;
+
+export function toKpis(doc: ConversationDocument): ConversationKpis {
+  const first = doc.firstInboundAt;
+  return {
+    firstInboundAt: first,
+    firstResponseAt: doc.firstResponseAt ?? undefined,
+    firstResponseSeconds: seconds(first, doc.firstResponseAt),
+    resolvedAt: doc.resolvedAt ?? undefined,
+    resolutionSeconds: seconds(first, doc.resolvedAt),
+    reopenCount: doc.reopenCount ?? 0,
+    agentRepliesBeforeResolution: doc.agentRepliesBeforeResolution ?? 0,
+    agentReplyCount: doc.agentReplyCount ?? 0,
+    channelsUsed: doc.channels,
+  };
+}
+
+export function toNote(doc: ActivityDocument): Note {
+  return Note.fromPartial({
+    id: doc._id,
+    conversationId: doc.conversationId,
+    authorId: doc.note?.authorId ?? '',
+    authorName: doc.note?.authorName ?? '',
+    text: doc.note?.text ?? '',
+    createdAt: doc.at,
+  });
+}
+
+export function toTimelineEntry(item: TimelineItem): TimelineEntry {
+  if (item.kind === 'message') {
+    return {
+      id: item.message._id,
+      at: item.message.sentAt,
+      entry: { $case: 'message', value: toMessage(item.message) },
+    };
+  }
+  const { activity } = item;
+  return activity.kind === 'note' || !activity.event
+    ? { id: activity._id, at: activity.at, entry: { $case: 'note', value: toNote(activity) } }
+    : {
+        id: activity._id,
+        at: activity.at,
+        entry: { $case: 'event', value: ConversationEvent.decode(Buffer.from(activity.event, 'base64')) },
+      };
+}
 
 export function toConversation(doc: ConversationDocument): Conversation {
   return Conversation.fromPartial({
@@ -17,6 +72,10 @@ export function toConversation(doc: ConversationDocument): Conversation {
     messageCount: doc.messageCount,
     lastInboundChannel: doc.lastInboundChannel,
     lastInboundInboxId: doc.lastInboundInboxId,
+    tags: doc.tags ?? [],
+    snoozedUntil: doc.snoozedUntil ?? undefined,
+    teamId: doc.teamId ?? '',
+    kpis: toKpis(doc),
   });
 }
 

@@ -3,6 +3,7 @@ import type { EventProducer } from '@omni/kafka';
 import type { Logger } from '@omni/logging';
 import { eventsForMessage } from '../../application/conversation-events';
 import type { ConversationRepository } from '../mongo/conversation.repository';
+import type { ConversationChangesRepository } from '../mongo/conversation-changes.repository';
 import type { MessageDocument } from '../mongo/documents';
 import type { MessageRepository } from '../mongo/message.repository';
 import type { ConversationEventsPublisher } from './conversation-events.publisher';
@@ -10,6 +11,8 @@ import type { ConversationEventsPublisher } from './conversation-events.publishe
 export interface OutboxRelayDependencies {
   messages: MessageRepository;
   conversations: ConversationRepository;
+  /** Conversations holding the events of their API and routing changes. */
+  changes: ConversationChangesRepository;
   producer: EventProducer;
   events: ConversationEventsPublisher;
   logger: Logger;
@@ -19,7 +22,8 @@ export interface OutboxRelayDependencies {
 
 /**
  * Publishes replies marked `outbox: 'pending'` to omni.outbound.v1 (and their
- * message_added events), then clears the mark. Woken right after a reply is
+ * message_added events), then clears the mark; likewise the events a status,
+ * assignee or other change stored on its conversation. Woken right after a reply is
  * stored; the poll recovers what a crash left pending. Two replicas may both
  * publish a message: ids are stable, so consumers dedupe (at-least-once).
  */
@@ -44,8 +48,26 @@ export class OutboxRelay {
     await this.running;
   }
 
-  /** Publishes everything pending now; returns how many messages were published. */
+  /** Publishes everything pending now; returns how many messages and events were published. */
   async drain(): Promise<number> {
+    return (await this.drainMessages()) + (await this.drainChanges());
+  }
+
+  private async drainChanges(): Promise<number> {
+    const batchSize = this.deps.batchSize ?? 100;
+    let total = 0;
+    for (;;) {
+      const pending = await this.deps.changes.pending(batchSize);
+      for (const item of pending) {
+        await this.deps.events.publish(item.events);
+        await this.deps.changes.clear(item);
+        total += item.events.length;
+      }
+      if (pending.length < batchSize || this.stopped) return total;
+    }
+  }
+
+  private async drainMessages(): Promise<number> {
     const batchSize = this.deps.batchSize ?? 100;
     let total = 0;
     for (;;) {

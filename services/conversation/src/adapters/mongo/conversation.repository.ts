@@ -22,13 +22,40 @@ export interface MessageCounted {
   channel: Channel;
   /** Set for a customer's own (not auto-generated) message: the route a reply takes. */
   replyRoute?: { channel: Channel; inboxId: string };
+  /** An agent's reply: counted for the KPIs (first response, replies before resolution). */
+  agentReply?: boolean;
 }
+
+export type SortKey = readonly [field: 'lastMessageAt' | 'createdAt' | 'priority' | '_id', direction: 1 | -1];
+
+/** Latest activity first; every order ends on `_id` so a cursor names one position. */
+export const DEFAULT_ORDER: readonly SortKey[] = [
+  ['lastMessageAt', -1],
+  ['_id', -1],
+];
 
 export interface ConversationListFilter {
   customerId?: string;
   status?: ConversationStatus;
-  /** Resume after this (lastMessageAt, _id). */
-  after?: { lastMessageAt: Date; id: string };
+  /** '' lists unassigned conversations. */
+  assigneeId?: string;
+  teamId?: string;
+  channel?: Channel;
+  minPriority?: number;
+  updatedSince?: Date;
+  order?: readonly SortKey[];
+  /** Resume after the item with these sort values (one per key of `order`). */
+  after?: ReadonlyArray<Date | number | string>;
+}
+
+/** Keyset pagination: the items after `values` in `order`, as an $or of equal prefixes and one strict key. */
+export function keysetAfter(order: readonly SortKey[], values: ReadonlyArray<Date | number | string>) {
+  return order.map(([field, direction], index) => {
+    const clause: Record<string, unknown> = {};
+    for (let i = 0; i < index; i++) clause[order[i]?.[0] as string] = values[i];
+    clause[field] = { [direction === 1 ? '$gt' : '$lt']: values[index] };
+    return clause;
+  });
 }
 
 export class ConversationRepository {
@@ -74,8 +101,9 @@ export class ConversationRepository {
             openedByMessageId: byMessageId,
             openedReopen: true,
             updatedAt: new Date(),
+            resolvedAt: null,
           },
-          $inc: { version: 1 },
+          $inc: { version: 1, reopenCount: 1 },
         },
       );
       return result.modifiedCount === 1 ? 'reopened' : 'unchanged';
@@ -91,8 +119,12 @@ export class ConversationRepository {
     await this.conversations.updateOne(
       { _id: id, tenantId, appliedMessageIds: { $ne: message.messageId } },
       {
-        $inc: { messageCount: 1, version: 1 },
+        $inc: { messageCount: 1, version: 1, ...(message.agentReply && { agentReplyCount: 1 }) },
         $max: { lastMessageAt: message.at },
+        // Unset until the first one: $min then sets it, and later ones keep the earliest.
+        ...((route || message.agentReply) && {
+          $min: route ? { firstInboundAt: message.at } : { firstResponseAt: message.at },
+        }),
         $addToSet: { channels: message.channel },
         $push: { appliedMessageIds: message.messageId },
         $set: {
@@ -139,10 +171,14 @@ export class ConversationRepository {
     const query: Record<string, unknown> = { tenantId };
     if (filter.customerId) query.customerId = filter.customerId;
     if (filter.status) query.status = filter.status;
-    if (filter.after) {
-      const { lastMessageAt, id } = filter.after;
-      query.$or = [{ lastMessageAt: { $lt: lastMessageAt } }, { lastMessageAt, _id: { $lt: id } }];
-    }
-    return this.conversations.find(query, PUBLIC_FIELDS).sort({ lastMessageAt: -1, _id: -1 }).limit(limit).toArray();
+    if (filter.assigneeId !== undefined) query.assigneeId = filter.assigneeId;
+    if (filter.teamId) query.teamId = filter.teamId;
+    if (filter.channel) query.channels = filter.channel;
+    if (filter.minPriority) query.priority = { $gte: filter.minPriority };
+    if (filter.updatedSince) query.updatedAt = { $gte: filter.updatedSince };
+    const order = filter.order ?? DEFAULT_ORDER;
+    if (filter.after) query.$or = keysetAfter(order, filter.after);
+    const sort = Object.fromEntries(order.map(([field, direction]) => [field, direction]));
+    return this.conversations.find(query, PUBLIC_FIELDS).sort(sort).limit(limit).toArray();
   }
 }

@@ -17,6 +17,8 @@ export const Collections = {
   customers: 'customers',
   conversations: 'conversations',
   messages: 'messages',
+  /** Internal notes and system events (status changed, assigned, merged): the timeline besides messages. */
+  activities: 'activities',
 } as const;
 
 export interface IdentityDocument {
@@ -76,6 +78,39 @@ export interface ConversationDocument {
   /** The message that created or last reopened the conversation: re-emits the same `opened` event on replay. */
   openedByMessageId: string;
   openedReopen: boolean;
+  tags?: string[];
+  snoozedUntil?: Date | null;
+  teamId?: string;
+  /** KPI facts; derived figures (durations) are computed when read. */
+  firstInboundAt?: Date;
+  firstResponseAt?: Date | null;
+  resolvedAt?: Date | null;
+  reopenCount?: number;
+  agentReplyCount?: number;
+  agentRepliesBeforeResolution?: number | null;
+  /** The routing decision last applied, so a redelivered assignment changes nothing. */
+  lastAssignmentEventId?: string;
+  /**
+   * Events of changes made through the API or by routing, written in the same
+   * update as the change (the outbox) and cleared by the relay once published:
+   * base64 protobuf ConversationEvents, plain strings so `$pullAll` removes
+   * exactly the published ones (FerretDB v1 ignores conditional `$pull`).
+   */
+  pendingEvents?: string[];
+}
+
+export interface ActivityDocument {
+  /** A note: deterministicId('note', ...); a system event: the ConversationEvent id. */
+  _id: string;
+  tenantId: string;
+  conversationId: string;
+  kind: 'note' | 'event';
+  /** Timeline order: when it happened, then when it was recorded. */
+  at: Date;
+  recordedAt: Date;
+  note?: { authorId: string; authorName: string; text: string };
+  /** ConversationEvent, base64 protobuf. */
+  event?: string;
 }
 
 export interface MessageDocument {

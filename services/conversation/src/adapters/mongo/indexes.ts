@@ -12,6 +12,8 @@ export const conversationIndexes: IndexPlan = {
     { key: { tenantId: 1, lastMessageAt: -1, _id: -1 }, name: 'tenant_last_message' },
     { key: { tenantId: 1, customerId: 1, lastMessageAt: -1, _id: -1 }, name: 'tenant_customer_last_message' },
     { key: { tenantId: 1, customerId: 1, normalizedSubject: 1 }, name: 'tenant_customer_subject' },
+    { key: { tenantId: 1, updatedAt: -1 }, name: 'tenant_updated' },
+    { key: { snoozedUntil: 1 }, name: 'snoozed_until' },
   ],
   [Collections.messages]: [
     { key: { tenantId: 1, messageIdHeader: 1 }, name: 'tenant_message_id_header' },
@@ -22,6 +24,9 @@ export const conversationIndexes: IndexPlan = {
       key: { tenantId: 1, customerId: 1, channel: 1, direction: 1, sentAt: -1 },
       name: 'tenant_customer_channel_latest',
     },
+  ],
+  [Collections.activities]: [
+    { key: { tenantId: 1, conversationId: 1, at: 1, recordedAt: 1, _id: 1 }, name: 'tenant_conversation_order' },
   ],
   [API_KEYS_COLLECTION]: [{ key: { tenantId: 1 }, name: 'tenant' }],
 };

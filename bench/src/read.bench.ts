@@ -1,0 +1,258 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import {
+  credentials,
+  Metadata,
+  makeGenericClientConstructor,
+  Server,
+  ServerCredentials,
+  type ServiceDefinition,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import { issueApiKey } from '@omni/auth';
+import {
+  Channel,
+  ConversationServiceClient,
+  ConversationServiceService,
+  deterministicId,
+  GetConversationRequest,
+  type GetConversationResponse,
+  IdentityKind,
+  InboundMessage,
+  InboundMessageType,
+  Topics,
+} from '@omni/contracts';
+import { startStack } from '@omni/dev-stack';
+import { KafkaClient } from '@omni/kafka';
+import type { Store } from '@omni/store';
+import express from 'express';
+import { MongoClient } from 'mongodb';
+import pino from 'pino';
+import { type Measurement, printTable, runConcurrently, summarize } from './stats';
+
+const root = join(__dirname, '..', '..');
+const { startConversation } = require(join(root, 'services/conversation/dist/service.js')) as {
+  startConversation(env: NodeJS.ProcessEnv): Promise<{
+    grpcPort: number;
+    httpPort: number;
+    runtime: { store: Store };
+    stop(): Promise<void>;
+  }>;
+};
+
+const REQUESTS = Number(process.env.BENCH_READS ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const MESSAGES = 30;
+const TIMELINE = 20;
+
+/** Runs `call` REQUESTS times at CONCURRENCY and summarizes latencies and rate. */
+async function measure(scenario: string, call: () => Promise<unknown>): Promise<Measurement> {
+  for (let i = 0; i < 50; i++) await call(); // warm-up: connections, caches, JIT
+  const latencies: number[] = [];
+  const started = performance.now();
+  await runConcurrently(REQUESTS, CONCURRENCY, async () => {
+    const t = performance.now();
+    await call();
+    latencies.push(performance.now() - t);
+  });
+  return summarize(scenario, latencies, (performance.now() - started) / 1000);
+}
+
+function httpGet(agent: Agent, port: number, path: string, headers: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode !== 200) reject(new Error(`GET ${path}: ${res.statusCode} ${body}`));
+        else resolve(body);
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A grpc-js server answering every call with fixed bytes: the transport's own cost. */
+async function echoServer(payload: Buffer): Promise<{ port: number; server: Server; definition: ServiceDefinition }> {
+  const definition: ServiceDefinition = {
+    echo: {
+      path: '/bench.Echo/Echo',
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: (b: Buffer) => b,
+      requestDeserialize: (b: Buffer) => b,
+      responseSerialize: (b: Buffer) => b,
+      responseDeserialize: (b: Buffer) => b,
+    },
+  };
+  const server = new Server();
+  server.addService(definition, {
+    echo: (_call: unknown, callback: (e: null, r: Buffer) => void) => callback(null, payload),
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+  );
+  return { port, server, definition };
+}
+
+async function seed(brokers: string, prefix: string): Promise<string> {
+  const kafka = new KafkaClient({
+    brokers: brokers.split(','),
+    clientId: 'bench-seed',
+    topicPrefix: prefix,
+    logger: pino({ level: 'silent' }),
+    logLevel: 'error',
+  });
+  const producer = await kafka.producer();
+  const start = Date.now() - MESSAGES * 60_000;
+  const messages = Array.from({ length: MESSAGES }, (_, i) =>
+    InboundMessage.fromPartial({
+      id: deterministicId('msg', 'shop', 'bench', String(i)),
+      tenantId: 'shop',
+      inboxId: 'shop-email',
+      channel: i % 2 ? Channel.CHANNEL_WHATSAPP : Channel.CHANNEL_EMAIL,
+      channelMessageId: `bench-${i}`,
+      sender: { identity: { kind: IdentityKind.IDENTITY_KIND_EMAIL, value: 'reader@bench.example' }, displayName: 'R' },
+      subject: 'Where is my order?',
+      text: `Message ${i}: ${'my order has not arrived. '.repeat(8)}`,
+      sentAt: new Date(start + i * 60_000),
+      receivedAt: new Date(start + i * 60_000 + 500),
+    }),
+  );
+  await producer.publish(
+    InboundMessageType,
+    Topics.inbound,
+    messages.map((value) => ({ key: 'shop:reader', value, eventId: value.id })),
+  );
+  await kafka.close();
+  return messages[0]?.id as string;
+}
+
+async function main(): Promise<void> {
+  const stack = await startStack({ name: 'bench', log: (line) => process.stderr.write(`[dev-stack] ${line}\n`) });
+  const closers: Array<() => Promise<unknown> | unknown> = [];
+  try {
+    const dbName = `bench_read_${Date.now()}`;
+    const prefix = `${dbName}.`;
+    const env = {
+      ...process.env,
+      KAFKA_BROKERS: stack.kafkaBrokers,
+      MONGODB_URI: stack.mongoUri,
+      MONGODB_DB: dbName,
+      KAFKA_TOPIC_PREFIX: prefix,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      GRPC_HOST: '127.0.0.1',
+      GRPC_PORT: '0',
+      LOG_LEVEL: 'warn',
+      API_RATE_LIMIT_PER_SECOND: '1000000',
+      API_RATE_LIMIT_BURST: '1000000',
+    };
+    const service = await startConversation(env);
+    closers.push(() => service.stop());
+    const firstMessage = await seed(stack.kafkaBrokers, prefix);
+    const mongo = await MongoClient.connect(stack.mongoUri);
+    closers.push(() => mongo.close());
+    const conversations = mongo.db(dbName).collection<{ _id: string; messageCount: number }>('conversations');
+    const messagesCol = mongo.db(dbName).collection<{ _id: string; conversationId: string }>('messages');
+    let conversationId = '';
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
+      const first = await messagesCol.findOne({ _id: firstMessage });
+      const conv = first && (await conversations.findOne({ _id: first.conversationId }));
+      if (conv && conv.messageCount >= MESSAGES) {
+        conversationId = conv._id;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    if (!conversationId) throw new Error('the seeded conversation never held every message');
+    const { key } = await issueApiKey(service.runtime.store, { tenantId: 'shop', role: 'agent', name: 'bench' });
+
+    const client = new ConversationServiceClient(`127.0.0.1:${service.grpcPort}`, credentials.createInsecure());
+    closers.push(() => client.close());
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${key}`);
+    const getRequest = GetConversationRequest.fromPartial({ conversationId, timelinePageSize: TIMELINE });
+    const grpcGet = () =>
+      new Promise<GetConversationResponse>((resolve, reject) =>
+        client.getConversation(getRequest, metadata, (e: ServiceError | null, r: GetConversationResponse) =>
+          e ? reject(e) : resolve(r),
+        ),
+      );
+    const sample = await grpcGet();
+    if (sample.timeline.length !== TIMELINE) throw new Error(`timeline has ${sample.timeline.length} entries`);
+    const responseBytes = Buffer.from(ConversationServiceService.getConversation.responseSerialize(sample));
+
+    // Baselines, each doing the least its layer can: same response size, same machine, same run.
+    const echo = await echoServer(responseBytes);
+    closers.push(() => echo.server.forceShutdown());
+    const EchoClient = makeGenericClientConstructor(echo.definition, 'Echo');
+    const echoClient = new EchoClient(`127.0.0.1:${echo.port}`, credentials.createInsecure()) as unknown as {
+      echo(req: Buffer, cb: (e: ServiceError | null, r: Buffer) => void): void;
+      close(): void;
+    };
+    closers.push(() => echoClient.close());
+    const restBody = await httpGet(
+      new Agent({ keepAlive: true }),
+      service.httpPort,
+      `/v1/conversations/${conversationId}?timeline_page_size=${TIMELINE}`,
+      {
+        authorization: `Bearer ${key}`,
+      },
+    );
+    const bare = express();
+    bare.get('/bare', (_req, res) => {
+      res.type('application/json').send(restBody);
+    });
+    const bareServer = bare.listen(0, '127.0.0.1');
+    await new Promise((resolve) => bareServer.once('listening', resolve));
+    closers.push(() => new Promise((resolve) => bareServer.close(resolve)));
+    const barePort = (bareServer.address() as AddressInfo).port;
+    const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    closers.push(() => agent.destroy());
+
+    const rows = [
+      await measure(
+        'baseline: grpc-js echo (same bytes)',
+        () => new Promise((r, j) => echoClient.echo(Buffer.alloc(8), (e, v) => (e ? j(e) : r(v)))),
+      ),
+      await measure('baseline: bare express (same body)', () => httpGet(agent, barePort, '/bare')),
+      await measure('baseline: raw findOne by _id', () => conversations.findOne({ _id: conversationId })),
+      await measure(`gRPC GetConversation + ${TIMELINE} timeline`, grpcGet),
+      await measure(`REST GET conversation + ${TIMELINE} timeline`, () =>
+        httpGet(agent, service.httpPort, `/v1/conversations/${conversationId}?timeline_page_size=${TIMELINE}`, {
+          authorization: `Bearer ${key}`,
+        }),
+      ),
+    ] as [Measurement, Measurement, Measurement, Measurement, Measurement];
+    printTable(rows);
+    const [echoRow, bareRow, findRow, grpcRow, restRow] = rows;
+    const grpcBase = Math.min(echoRow.perSecond, findRow.perSecond);
+    const restBase = Math.min(bareRow.perSecond, findRow.perSecond);
+    const ratios = { grpc: grpcRow.perSecond / grpcBase, rest: restRow.perSecond / restBase };
+    process.stdout.write(
+      `\nratio to the lower baseline (goal ≥ 0.60): gRPC ${ratios.grpc.toFixed(2)}, REST ${ratios.rest.toFixed(2)}\n` +
+        `response: ${responseBytes.length} bytes protobuf, ${restBody.length} bytes JSON; concurrency ${CONCURRENCY}\n`,
+    );
+    const results = join(root, 'bench', 'results');
+    mkdirSync(results, { recursive: true });
+    const file = join(results, `read-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify({ requests: REQUESTS, concurrency: CONCURRENCY, rows, ratios }, null, 2)}\n`);
+    process.stdout.write(`results: ${file}\n`);
+  } finally {
+    for (const close of closers.reverse()) await close();
+    await stack.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

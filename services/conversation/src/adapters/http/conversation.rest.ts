@@ -1,0 +1,69 @@
+import type { ApiKeyAuthenticator } from '@omni/auth';
+import * as contracts from '@omni/contracts';
+import { protoSources } from '@omni/contracts';
+import { operationRoutes, RestApi, type RestRoute } from '@omni/rest';
+import type { Express } from 'express';
+import type { ConversationApi } from '../../application/conversation-api';
+
+const ITEM = '/v1/conversations/:conversationId';
+
+/** REST under /v1: the ConversationService operations as JSON, one route each. */
+export function conversationRoutes(api: ConversationApi): RestRoute[] {
+  return operationRoutes(api, { protoPackage: 'omni.v1', codecs: contracts, tag: 'Conversations' }, [
+    {
+      method: 'get',
+      path: '/v1/conversations',
+      operation: 'listConversations',
+      summary: 'List conversations (filter, sort, cursor)',
+    },
+    {
+      method: 'get',
+      path: ITEM,
+      operation: 'getConversation',
+      summary: 'Get a conversation, with the first page of its timeline when timelinePageSize is set',
+    },
+    {
+      method: 'get',
+      path: `${ITEM}/timeline`,
+      operation: 'listTimeline',
+      summary: 'Messages of every channel, notes and system events, in order',
+    },
+    { method: 'get', path: `${ITEM}/messages`, operation: 'listMessages', summary: 'Messages only, in order' },
+    {
+      method: 'post',
+      path: `${ITEM}/replies`,
+      operation: 'sendReply',
+      summary: 'Reply to the customer, by default on their last inbound channel',
+      successStatus: 201,
+    },
+    {
+      method: 'post',
+      path: `${ITEM}/notes`,
+      operation: 'addNote',
+      summary: 'Add an internal note (never sent to the customer)',
+      successStatus: 201,
+    },
+    {
+      method: 'put',
+      path: `${ITEM}/status`,
+      operation: 'setStatus',
+      summary: 'Set the status: open, pending, snoozed (until a time) or resolved',
+    },
+    { method: 'put', path: `${ITEM}/priority`, operation: 'setPriority', summary: 'Set the priority (0 to 10)' },
+    { method: 'post', path: `${ITEM}/tags`, operation: 'updateTags', summary: 'Add and remove tags' },
+  ]);
+}
+
+export function mountConversationRest(app: Express, authenticator: ApiKeyAuthenticator, api: ConversationApi): RestApi {
+  const rest = new RestApi({
+    info: {
+      title: 'omni conversation API',
+      version: 'v1',
+      description: 'One customer, one thread across email, Messenger, Instagram, WhatsApp and Telegram.',
+    },
+    proto: protoSources(['omni/v1/conversation_service.proto']),
+    routes: conversationRoutes(api),
+  });
+  rest.mount(app, authenticator);
+  return rest;
+}
