@@ -130,7 +130,8 @@ export class KafkaClient {
   async startGroupAtEnd(groupId: string, topic: string): Promise<Array<{ partition: number; offset: number }>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.setGroupToTopicEnd(groupId, this.topicName(topic));
+        // Names as consume() gives them: both carry the deployment's prefix.
+        return await this.setGroupToTopicEnd(this.topicName(groupId), this.topicName(topic));
       } catch (error: unknown) {
         // A topic created moments ago may not have its leaders known yet (NOT_LEADER_FOR_PARTITION),
         // which kafkajs' offset lookup does not retry; a fresh admin reads fresh metadata.

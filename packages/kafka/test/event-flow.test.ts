@@ -48,6 +48,29 @@ afterAll(async () => {
 });
 
 describe('event flow through Kafka into the store', () => {
+  it('starts a new group exactly where startGroupAtEnd found the end of the topic', async () => {
+    const topic = `${Topics.inbound}.from-end`;
+    await kafka.ensureTopics([{ topic, numPartitions: 2 }]);
+    const producer = await kafka.producer();
+    const publish = (id: string) =>
+      producer.publish(InboundMessageType, topic, [{ key: id, value: inbound(id, id), eventId: id }]);
+    await publish('before');
+    const start = await kafka.startGroupAtEnd('from-end-group', topic);
+    expect(start.map((p) => p.offset).reduce((a, b) => a + b)).toBe(1);
+    // Published before the group joins: a start resolved at join time ("latest") would skip it.
+    await publish('after');
+    const seen: string[] = [];
+    await kafka.consume('from-end-group', {
+      topic,
+      type: InboundMessageType,
+      handle: async (events) => {
+        for (const event of events) seen.push(event.value.id);
+      },
+    });
+    await waitFor('the event published before the join', () => seen.includes('after'));
+    expect(seen).toEqual(['after']);
+  });
+
   it('writes a delivered-twice event exactly once', async () => {
     const topic = `${Topics.inbound}.once`;
     await kafka.ensureTopics([{ topic, numPartitions: 1 }]);
