@@ -153,6 +153,17 @@ export class KafkaClient {
     }
   }
 
+  /** Deletes a group that has no members left (e.g. a per-process group at shutdown), so groups do not pile up. */
+  async deleteGroup(groupId: string): Promise<void> {
+    const admin = this.kafka.admin({ retry: { retries: 2 } });
+    await admin.connect();
+    try {
+      await admin.deleteGroups([this.topicName(groupId)]);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Readiness: the cluster answers a metadata request. */
   async checkReady(): Promise<void> {
     if (!this.probeAdmin) {

@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 describe('event flow through Kafka into the store', () => {
-  it('starts a new group exactly where startGroupAtEnd found the end of the topic', async () => {
+  it('starts a new group exactly where startGroupAtEnd found the end of the topic, and deletes it', async () => {
     const topic = `${Topics.inbound}.from-end`;
     await kafka.ensureTopics([{ topic, numPartitions: 2 }]);
     const producer = await kafka.producer();
@@ -60,7 +60,7 @@ describe('event flow through Kafka into the store', () => {
     // Published before the group joins: a start resolved at join time ("latest") would skip it.
     await publish('after');
     const seen: string[] = [];
-    await kafka.consume('from-end-group', {
+    const consumer = await kafka.consume('from-end-group', {
       topic,
       type: InboundMessageType,
       handle: async (events) => {
@@ -69,6 +69,12 @@ describe('event flow through Kafka into the store', () => {
     });
     await waitFor('the event published before the join', () => seen.includes('after'));
     expect(seen).toEqual(['after']);
+
+    // A group meant for one process is deleted once it stopped.
+    await consumer.stop();
+    await kafka.deleteGroup('from-end-group');
+    const { groups } = await admin.listGroups();
+    expect(groups.map((g) => g.groupId)).not.toContain(`${scope.topicPrefix}from-end-group`);
   });
 
   it('writes a delivered-twice event exactly once', async () => {

@@ -101,7 +101,7 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     maxLag: config.WATCH_SUBSCRIBER_MAX_LAG,
     maxStreamsPerTenant: config.WATCH_MAX_STREAMS_PER_TENANT,
   });
-  const watchConsumer = await consumeForWatch(kafka, hub);
+  const watchConsumer = await consumeForWatch(kafka, hub, logger);
   shutdown.add('watch consumer', () => watchConsumer.stop());
   const watch = new WatchEventsService(hub, new WatchTargetsRepository(store));
 
