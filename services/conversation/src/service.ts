@@ -13,6 +13,7 @@ import { consumeInbound } from './adapters/kafka/inbound.consumer';
 import { OutboxRelay } from './adapters/kafka/outbox.relay';
 import { consumeTimelineEvents } from './adapters/kafka/timeline.consumer';
 import { consumeForWatch } from './adapters/kafka/watch.consumer';
+import { WatchMetrics } from './adapters/metrics/watch.metrics';
 import { ActivityRepository } from './adapters/mongo/activity.repository';
 import { ConversationRepository } from './adapters/mongo/conversation.repository';
 import { ConversationChangesRepository } from './adapters/mongo/conversation-changes.repository';
@@ -96,10 +97,11 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     await Promise.all(consumers.map((consumer) => consumer.stop()));
   });
 
-  const hub = new WatchHub({
+  const hub: WatchHub = new WatchHub({
     bufferEvents: config.WATCH_BUFFER_EVENTS,
     maxLag: config.WATCH_SUBSCRIBER_MAX_LAG,
     maxStreamsPerTenant: config.WATCH_MAX_STREAMS_PER_TENANT,
+    observer: new WatchMetrics(runtime.registry, () => hub),
   });
   const watchConsumer = await consumeForWatch(kafka, hub, logger);
   shutdown.add('watch consumer', () => watchConsumer.stop());

@@ -295,6 +295,22 @@ test('a position whose events were evicted answers FAILED_PRECONDITION (gRPC) or
     stream.events().some((m) => m.event === 'message_added' && m.data?.includes(after.id)),
   );
   stream.close();
+
+  // Operators see the late resumes (and the refusals of the cap test before) on /metrics.
+  const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+  /** A sample's value, by metric name and one label (the registry adds its `service` label). */
+  const value = (name: string, label = '') =>
+    Number(
+      metrics
+        .split('\n')
+        .find((line) => line.startsWith(`${name}{`) && line.includes(label))
+        ?.split(' ')
+        .at(-1),
+    );
+  expect(value('conversation_watch_refusals_total', 'reason="gap"')).toBe(2);
+  expect(value('conversation_watch_refusals_total', 'reason="stream_cap"')).toBe(2);
+  expect(value('conversation_watch_streams_ended_total', 'reason="closed"')).toBeGreaterThan(10);
+  expect(value('conversation_watch_buffered_events')).toBe(BUFFER_EVENTS);
 });
 
 test('streams end with UNAVAILABLE (SSE: a closing event) when the service shuts down', async () => {

@@ -169,6 +169,35 @@ describe('WatchHub', () => {
     expect(decodePosition(checkpoint.position, 'p')).toEqual([0, 1]);
   });
 
+  it('tells its observer why streams end and requests are refused', async () => {
+    const seen: string[] = [];
+    const target = hub({
+      bufferEvents: 10,
+      maxLag: 2,
+      maxStreamsPerTenant: 2,
+      observer: {
+        streamEnded: (reason) => seen.push(`ended ${reason}`),
+        refused: (reason) => seen.push(`refused ${reason}`),
+      },
+    });
+    const slow = target.subscribe({ tenantId: 'acme' });
+    target.subscribe({ tenantId: 'acme' }).close();
+    target.subscribe({ tenantId: 'acme' });
+    expect(() => target.subscribe({ tenantId: 'acme' })).toThrow();
+    for (let i = 0; i < 11; i++) publish(target, event(`e${i}`));
+    expect(() => target.subscribe({ tenantId: 'globex' }, [0, 0])).toThrow();
+    target.close();
+    expect(slow.signal.aborted).toBe(true);
+    expect(seen).toEqual([
+      'ended closed',
+      'refused stream_cap',
+      'ended fell_behind',
+      'ended fell_behind',
+      'refused gap',
+    ]);
+    expect(target.bufferedEvents).toBe(10);
+  });
+
   it('ends every stream with UNAVAILABLE on close and refuses new ones', async () => {
     const target = hub();
     const subscription = target.subscribe({ tenantId: 'acme' });

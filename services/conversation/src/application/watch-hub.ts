@@ -1,5 +1,5 @@
 import type { ConversationEvent } from '@omni/contracts';
-import { FailedPreconditionError, ResourceExhaustedError, UnavailableError } from '@omni/errors';
+import { FailedPreconditionError, isDomainError, ResourceExhaustedError, UnavailableError } from '@omni/errors';
 import { EventRing, type RingEntry } from '../domain/event-ring';
 import { matchesFilter, type WatchFilter } from '../domain/watch-filter';
 import { encodePosition, furthest, type OffsetVector } from '../domain/watch-position';
@@ -11,6 +11,13 @@ export interface WatchHubOptions {
   maxLag: number;
   /** Concurrent streams of one tenant on this replica. */
   maxStreamsPerTenant: number;
+  observer?: WatchObserver;
+}
+
+/** Why streams end or are refused, for metrics. */
+export interface WatchObserver {
+  streamEnded(reason: 'closed' | 'fell_behind' | 'shutdown'): void;
+  refused(reason: 'stream_cap' | 'gap'): void;
 }
 
 /** One message of a watch stream: an event, or (without one) a checkpoint that only moves the position. */
@@ -58,18 +65,21 @@ export class WatchHub {
     if (this.closed || !ring) throw new UnavailableError('live updates are not available on this server right now');
     const open = this.streamsPerTenant.get(filter.tenantId) ?? 0;
     if (open >= this.options.maxStreamsPerTenant) {
+      this.options.observer?.refused('stream_cap');
       throw new ResourceExhaustedError(
         `at most ${this.options.maxStreamsPerTenant} concurrent watch streams per tenant; close one first`,
         { retryAfterSeconds: 5 },
       );
     }
     if (resumeAfter && !ring.covers(resumeAfter)) {
+      this.options.observer?.refused('gap');
       throw new FailedPreconditionError(
         'events after that position are no longer held: re-read the state you show, then watch without a position',
       );
     }
     this.streamsPerTenant.set(filter.tenantId, open + 1);
-    const subscription = new WatchSubscription(ring, filter, this.maxLag, resumeAfter, () => {
+    const subscription = new WatchSubscription(ring, filter, this.maxLag, resumeAfter, (reason) => {
+      this.options.observer?.streamEnded(endReason(reason));
       this.subscriptions.delete(subscription);
       const left = (this.streamsPerTenant.get(filter.tenantId) ?? 1) - 1;
       if (left > 0) this.streamsPerTenant.set(filter.tenantId, left);
@@ -83,6 +93,11 @@ export class WatchHub {
     return this.subscriptions.size;
   }
 
+  /** Events held for resuming. */
+  get bufferedEvents(): number {
+    return this.ring ? this.ring.head - this.ring.oldest : 0;
+  }
+
   /** Ends every stream (UNAVAILABLE: resume elsewhere) and refuses new ones. */
   close(): void {
     this.closed = true;
@@ -92,6 +107,12 @@ export class WatchHub {
       );
     }
   }
+}
+
+function endReason(reason: unknown): 'closed' | 'fell_behind' | 'shutdown' {
+  if (!isDomainError(reason)) return 'closed';
+  if (reason.kind === 'resource_exhausted') return 'fell_behind';
+  return reason.kind === 'unavailable' ? 'shutdown' : 'closed';
 }
 
 /** One stream's cursor into the hub's ring. Read it with next(); end it with close(). */
@@ -112,7 +133,7 @@ export class WatchSubscription {
     private readonly filter: WatchFilter,
     private readonly maxLag: number,
     resumeAfter: OffsetVector | undefined,
-    private readonly onEnd: () => void,
+    private readonly onEnd: (reason: unknown) => void,
   ) {
     this.floor = resumeAfter ?? ring.position;
     this.scanned = this.floor;
@@ -146,7 +167,7 @@ export class WatchSubscription {
   end(reason: unknown): void {
     if (this.signal.aborted) return;
     this.controller.abort(reason);
-    this.onEnd();
+    this.onEnd(reason);
   }
 
   /** The transport is gone. */
