@@ -1,3 +1,4 @@
+import { backoffDelay, sleep } from '@omni/backoff';
 import { deadLetterTopic } from '@omni/contracts';
 import type { Logger } from '@omni/logging';
 import { type Admin, Kafka, Partitioners, type Producer } from 'kafkajs';
@@ -116,6 +117,48 @@ export class KafkaClient {
         return wanted.filter((t) => !existing.has(t.topic)).map((t) => ({ ...t, replicationFactor }));
       });
       if (topics.length > 0) await admin.createTopics({ topics, waitForLeaders: true });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * Points a group that has never run (and has no members) at the current end of a topic and
+   * returns where each partition starts, so the caller knows exactly which offsets the group will
+   * see. kafkajs' own "latest" start is resolved at join time, too late to tell.
+   */
+  async startGroupAtEnd(groupId: string, topic: string): Promise<Array<{ partition: number; offset: number }>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // Names as consume() gives them: both carry the deployment's prefix.
+        return await this.setGroupToTopicEnd(this.topicName(groupId), this.topicName(topic));
+      } catch (error: unknown) {
+        // A topic created moments ago may not have its leaders known yet (NOT_LEADER_FOR_PARTITION),
+        // which kafkajs' offset lookup does not retry; a fresh admin reads fresh metadata.
+        if (attempt >= 10 || (error as { retriable?: unknown }).retriable !== true) throw error;
+        await sleep(backoffDelay(attempt, { initialMs: 100, maxMs: 2_000 }));
+      }
+    }
+  }
+
+  private async setGroupToTopicEnd(groupId: string, name: string) {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = (await admin.fetchTopicOffsets(name)).map(({ partition, high }) => ({ partition, offset: high }));
+      await admin.setOffsets({ groupId, topic: name, partitions: ends });
+      return ends.map(({ partition, offset }) => ({ partition, offset: Number(offset) }));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Deletes a group that has no members left (e.g. a per-process group at shutdown), so groups do not pile up. */
+  async deleteGroup(groupId: string): Promise<void> {
+    const admin = this.kafka.admin({ retry: { retries: 2 } });
+    await admin.connect();
+    try {
+      await admin.deleteGroups([this.topicName(groupId)]);
     } finally {
       await admin.disconnect();
     }

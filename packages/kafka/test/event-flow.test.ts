@@ -48,6 +48,35 @@ afterAll(async () => {
 });
 
 describe('event flow through Kafka into the store', () => {
+  it('starts a new group exactly where startGroupAtEnd found the end of the topic, and deletes it', async () => {
+    const topic = `${Topics.inbound}.from-end`;
+    await kafka.ensureTopics([{ topic, numPartitions: 2 }]);
+    const producer = await kafka.producer();
+    const publish = (id: string) =>
+      producer.publish(InboundMessageType, topic, [{ key: id, value: inbound(id, id), eventId: id }]);
+    await publish('before');
+    const start = await kafka.startGroupAtEnd('from-end-group', topic);
+    expect(start.map((p) => p.offset).reduce((a, b) => a + b)).toBe(1);
+    // Published before the group joins: a start resolved at join time ("latest") would skip it.
+    await publish('after');
+    const seen: string[] = [];
+    const consumer = await kafka.consume('from-end-group', {
+      topic,
+      type: InboundMessageType,
+      handle: async (events) => {
+        for (const event of events) seen.push(event.value.id);
+      },
+    });
+    await waitFor('the event published before the join', () => seen.includes('after'));
+    expect(seen).toEqual(['after']);
+
+    // A group meant for one process is deleted once it stopped.
+    await consumer.stop();
+    await kafka.deleteGroup('from-end-group');
+    const { groups } = await admin.listGroups();
+    expect(groups.map((g) => g.groupId)).not.toContain(`${scope.topicPrefix}from-end-group`);
+  });
+
   it('writes a delivered-twice event exactly once', async () => {
     const topic = `${Topics.inbound}.once`;
     await kafka.ensureTopics([{ topic, numPartitions: 1 }]);

@@ -25,4 +25,12 @@ export const conversationEnv = baseEnv.extend(grpcEnv.shape).extend({
   REPLY_WINDOW_HOURS: z.coerce.number().min(0).default(24),
   /** How often snoozed conversations whose time has come are opened again. */
   SNOOZE_SWEEP_MS: z.coerce.number().int().positive().default(5_000),
+  /** Recent conversation events each replica holds for live streams to resume from. */
+  WATCH_BUFFER_EVENTS: z.coerce.number().int().min(10).default(10_000),
+  /** Events a watch stream may fall behind before it is cut (capped below WATCH_BUFFER_EVENTS). */
+  WATCH_SUBSCRIBER_MAX_LAG: z.coerce.number().int().positive().default(2_000),
+  /** Concurrent watch streams (gRPC and SSE together) per tenant on one replica. */
+  WATCH_MAX_STREAMS_PER_TENANT: z.coerce.number().int().positive().default(100),
+  /** Idle watch streams get a checkpoint (SSE: a comment line) this often, so proxies keep them open. */
+  WATCH_HEARTBEAT_MS: z.coerce.number().int().positive().default(15_000),
 });

@@ -3,13 +3,17 @@ import { ConversationServiceService, protoSources, TopicPartitions, Topics } fro
 import { authInterceptor, createGrpcServer } from '@omni/grpc';
 import { ServiceRuntime } from '@omni/runtime';
 import { conversationServer } from './adapters/grpc/conversation.server';
+import { watchEventsRpc } from './adapters/grpc/watch-events';
 import { mountConversationRest } from './adapters/http/conversation.rest';
+import { mountEventsSse } from './adapters/http/events.sse';
 import { consumeAssignments } from './adapters/kafka/assignments.consumer';
 import { ConversationEventsPublisher } from './adapters/kafka/conversation-events.publisher';
 import { consumeDelivery } from './adapters/kafka/delivery.consumer';
 import { consumeInbound } from './adapters/kafka/inbound.consumer';
 import { OutboxRelay } from './adapters/kafka/outbox.relay';
 import { consumeTimelineEvents } from './adapters/kafka/timeline.consumer';
+import { consumeForWatch } from './adapters/kafka/watch.consumer';
+import { WatchMetrics } from './adapters/metrics/watch.metrics';
 import { ActivityRepository } from './adapters/mongo/activity.repository';
 import { ConversationRepository } from './adapters/mongo/conversation.repository';
 import { ConversationChangesRepository } from './adapters/mongo/conversation-changes.repository';
@@ -17,6 +21,7 @@ import { CustomerRepository } from './adapters/mongo/customer.repository';
 import { HeldDeliveryRepository } from './adapters/mongo/held-delivery.repository';
 import { conversationIndexes } from './adapters/mongo/indexes';
 import { MessageRepository } from './adapters/mongo/message.repository';
+import { WatchTargetsRepository } from './adapters/mongo/watch-targets.repository';
 import { conversationApi } from './application/conversation-api';
 import { ConversationCommands } from './application/conversation-commands';
 import { ConversationQueries } from './application/conversation-queries';
@@ -24,6 +29,8 @@ import { DeliveryStatusHandler } from './application/delivery-status.handler';
 import { InboundMessageHandler } from './application/inbound-message.handler';
 import { ReplyService } from './application/reply.service';
 import { SnoozeSweeper } from './application/snooze-sweeper';
+import { WatchEventsService } from './application/watch-events.service';
+import { WatchHub } from './application/watch-hub';
 import { conversationEnv } from './config';
 
 const TOPICS = [Topics.inbound, Topics.conversationEvents, Topics.assignments, Topics.outbound, Topics.delivery];
@@ -92,6 +99,16 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     await Promise.all(consumers.map((consumer) => consumer.stop()));
   });
 
+  const hub: WatchHub = new WatchHub({
+    bufferEvents: config.WATCH_BUFFER_EVENTS,
+    maxLag: config.WATCH_SUBSCRIBER_MAX_LAG,
+    maxStreamsPerTenant: config.WATCH_MAX_STREAMS_PER_TENANT,
+    observer: new WatchMetrics(runtime.registry, () => hub),
+  });
+  const watchConsumer = await consumeForWatch(kafka, hub, logger);
+  shutdown.add('watch consumer', () => watchConsumer.stop());
+  const watch = new WatchEventsService(hub, new WatchTargetsRepository(store));
+
   const authenticator = new ApiKeyAuthenticator(store, {
     cacheTtlMs: config.API_KEY_CACHE_TTL_MS,
     rateLimit: { perSecond: config.API_RATE_LIMIT_PER_SECOND, burst: config.API_RATE_LIMIT_BURST },
@@ -115,10 +132,16 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     messages,
     activities,
   });
-  grpc.addService(ConversationServiceService, conversationServer(api));
+  grpc.addService(ConversationServiceService, {
+    ...conversationServer(api),
+    watchEvents: watchEventsRpc(watch, config.WATCH_HEARTBEAT_MS),
+  });
   mountConversationRest(runtime.http.app, authenticator, api);
+  mountEventsSse(runtime.http.app, { authenticator, watch, heartbeatMs: config.WATCH_HEARTBEAT_MS });
   const grpcPort = await grpc.start({ host: config.GRPC_HOST, port: config.GRPC_PORT });
   shutdown.add('grpc', () => grpc.shutdown(config.SHUTDOWN_GRACE_MS / 2));
+  // Runs before gRPC and the consumers stop: open streams end with UNAVAILABLE rather than being cut.
+  shutdown.add('watch streams', () => hub.close());
   runtime.serving();
 
   return { runtime, grpcPort, httpPort: runtime.httpPort, stop: () => shutdown.run('stop') };
