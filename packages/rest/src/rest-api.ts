@@ -77,6 +77,8 @@ export interface RestApiOptions {
   info: OpenApiInfo;
   proto: { includeDirs: string[]; files: string[] };
   routes: readonly RestRoute[];
+  /** Paths served by other handlers (a stream, say), documented as given. */
+  extraPaths?: Record<string, unknown>;
 }
 
 const REF_PREFIX = 'proto#/$defs/';
@@ -107,7 +109,11 @@ export class RestApi {
   openApi(): Record<string, unknown> {
     const types = this.options.routes.flatMap((route) => [route.request.type, route.response.type]);
     const schemas = protoJsonSchemas(this.root, types, '#/components/schemas/');
-    return buildOpenApi(this.options.info, this.options.routes, schemas, (type) => messageFields(this.root, type));
+    const document = buildOpenApi(this.options.info, this.options.routes, schemas, (type) =>
+      messageFields(this.root, type),
+    );
+    Object.assign(document.paths as Record<string, unknown>, this.options.extraPaths);
+    return document;
   }
 
   /** Mounts `/openapi.json` (public) and every route behind API-key authentication. */

@@ -54,6 +54,37 @@ export function conversationRoutes(api: ConversationApi): RestRoute[] {
   ]);
 }
 
+/** The Server-Sent Events stream (served by events.sse.ts), described for the OpenAPI document. */
+const EVENTS_PATH = {
+  get: {
+    operationId: 'watchEvents',
+    summary: 'Follow conversation events live (Server-Sent Events), resumable with Last-Event-ID',
+    tags: ['Conversations'],
+    description:
+      'Roles: agent, admin, integration. Same stream as gRPC WatchEvents. Each event: `id:` (an opaque position), ' +
+      '`event:` (its kind), `data:` (omni.v1.ConversationEvent as JSON). An `id:` without data is a checkpoint. ' +
+      '`event: reset` means the position is too old: re-read state. `event: closing` means reconnect from the last id.',
+    parameters: [
+      { name: 'conversation_id', in: 'query', schema: { type: 'string' } },
+      { name: 'customer_id', in: 'query', schema: { type: 'string' } },
+      {
+        name: 'kinds',
+        in: 'query',
+        description: 'Comma-separated: opened, message_added, status_changed, assignee_changed, merged',
+        schema: { type: 'string' },
+      },
+      { name: 'last_event_id', in: 'query', schema: { type: 'string' } },
+      { name: 'Last-Event-ID', in: 'header', schema: { type: 'string' } },
+    ],
+    responses: {
+      '200': { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+      '400': { description: 'Unknown parameter, bad kinds or position' },
+      '401': { description: 'Missing or invalid API key' },
+      '429': { description: 'Too many open streams for the tenant; see Retry-After' },
+    },
+  },
+};
+
 export function mountConversationRest(app: Express, authenticator: ApiKeyAuthenticator, api: ConversationApi): RestApi {
   const rest = new RestApi({
     info: {
@@ -63,6 +94,7 @@ export function mountConversationRest(app: Express, authenticator: ApiKeyAuthent
     },
     proto: protoSources(['omni/v1/conversation_service.proto']),
     routes: conversationRoutes(api),
+    extraPaths: { '/v1/events': EVENTS_PATH },
   });
   rest.mount(app, authenticator);
   return rest;
