@@ -2,7 +2,8 @@ import type { Collection } from 'mongodb';
 
 /**
  * Latency from "accepted by the adapter" to "visible in the thread" (stored by the
- * conversation service): accepted ids are polled in batches with one `_id: {$in}` query.
+ * conversation service): accepted ids are polled in batches with one `_id: {$in}` query every
+ * `pollMs` (on FerretDB that query scans, so it is kept infrequent to load the store little).
  */
 export class VisibilityWatcher {
   readonly latencies: number[] = [];
@@ -10,7 +11,7 @@ export class VisibilityWatcher {
   private accepting = true;
   private readonly done: Promise<void>;
 
-  constructor(messages: Collection<{ _id: string }>, pollMs = 5) {
+  constructor(messages: Collection<{ _id: string }>, pollMs = 100) {
     this.done = (async () => {
       while (this.accepting || this.acceptedAt.size > 0) {
         const pending = [...this.acceptedAt.keys()];

@@ -48,13 +48,15 @@ export class HeldDeliveryRepository {
     return _id;
   }
 
-  /** The statuses held for one platform message, in one `_id: {$in}` read. */
-  heldFor(tenantId: string, channel: Channel, channelMessageId: string): Promise<HeldDeliveryStatus[]> {
-    const ids = STATES.map((state) => heldId(tenantId, channel, channelMessageId, state));
-    return this.held.find({ _id: { $in: ids } }).toArray();
+  /** The statuses held for one platform message: one `_id` read per state (FerretDB v1 scans for `$in`). */
+  async heldFor(tenantId: string, channel: Channel, channelMessageId: string): Promise<HeldDeliveryStatus[]> {
+    const docs = await Promise.all(
+      STATES.map((state) => this.held.findOne({ _id: heldId(tenantId, channel, channelMessageId, state) })),
+    );
+    return docs.filter((doc): doc is HeldDeliveryStatus => doc !== null);
   }
 
   async release(ids: readonly string[]): Promise<void> {
-    if (ids.length > 0) await this.held.deleteMany({ _id: { $in: [...ids] } });
+    await Promise.all(ids.map((_id) => this.held.deleteOne({ _id })));
   }
 }

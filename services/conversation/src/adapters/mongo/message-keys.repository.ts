@@ -4,6 +4,9 @@ import { isDuplicateKeyError } from '@omni/store';
 
 export const MESSAGE_KEYS = 'message_keys';
 
+/** Concurrent `_id` reads per lookup: a 100-entry References header stays ten round trips. */
+const READS_AT_ONCE = 10;
+
 /**
  * What email threading looks up, keyed by `_id` so it is one index read on any
  * server (FerretDB v1 scans for every other query): a Message-ID (ours or the
@@ -87,17 +90,27 @@ export class MessageKeysRepository {
     return doc?.conversationId;
   }
 
-  /** Every known Message-ID among `messageIdHeaders`, in one `_id: {$in}` read. */
+  /**
+   * Every known Message-ID among `messageIdHeaders`: one `_id` read each, ten at a time.
+   * Not one `_id: {$in}`: FerretDB v1 answers `$in` by scanning the collection (measured).
+   */
   async conversationsByMessageIds(
     tenantId: string,
     messageIdHeaders: readonly string[],
   ): Promise<Array<{ messageIdHeader: string; conversationId: string }>> {
-    if (messageIdHeaders.length === 0) return [];
-    const byKey = new Map(messageIdHeaders.map((header) => [messageIdKey(tenantId, header), header]));
-    const found = await this.keys
-      .find({ _id: { $in: [...byKey.keys()] } }, { projection: { _id: 1, conversationId: 1 } })
-      .toArray();
-    return found.map((doc) => ({ messageIdHeader: byKey.get(doc._id) as string, conversationId: doc.conversationId }));
+    const found: Array<{ messageIdHeader: string; conversationId: string }> = [];
+    for (let start = 0; start < messageIdHeaders.length; start += READS_AT_ONCE) {
+      const chunk = messageIdHeaders.slice(start, start + READS_AT_ONCE);
+      const docs = await Promise.all(
+        chunk.map((header) =>
+          this.keys.findOne({ _id: messageIdKey(tenantId, header) }, { projection: { conversationId: 1 } }),
+        ),
+      );
+      docs.forEach((doc, i) => {
+        if (doc) found.push({ messageIdHeader: chunk[i] as string, conversationId: doc.conversationId });
+      });
+    }
+    return found;
   }
 
   async conversationByToken(tenantId: string, token: string): Promise<string | undefined> {
