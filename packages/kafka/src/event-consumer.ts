@@ -42,6 +42,8 @@ export interface EventConsumerSettings<T> {
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
   isTransient?: (error: unknown) => boolean;
+  /** How long the group waits on a silent member before handing its partitions on (default 30 s). */
+  sessionTimeoutMs?: number;
 }
 
 interface Dependencies {
@@ -60,6 +62,9 @@ const tracer = trace.getTracer('@omni/kafka');
  * acknowledged. A batch that keeps failing is retried message by message, so
  * only the poison message goes to `<topic>.dlq` and the partition moves on.
  */
+/** How often a running handler heartbeats; kafkajs itself sends at most one per `heartbeatInterval`. */
+const HEARTBEAT_DURING_BATCH_MS = 3_000;
+
 export class EventConsumer<T> {
   private readonly topic: string;
   private readonly maxAttempts: number;
@@ -194,7 +199,7 @@ export class EventConsumer<T> {
     for (;;) {
       if (!payload.isRunning() || payload.isStale()) return 'stopped';
       try {
-        await this.runHandler(events, batch);
+        await this.withHeartbeats(payload, () => this.runHandler(events, batch));
         return undefined;
       } catch (error: unknown) {
         const transient = this.isTransient(error);
@@ -209,6 +214,24 @@ export class EventConsumer<T> {
         await sleep(backoffDelay(transient ? transientFailures : failures, this.backoff), this.stopping.signal);
         await payload.heartbeat().catch(() => undefined);
       }
+    }
+  }
+
+  /**
+   * Keeps the group session alive while a handler works: a slow batch (a
+   * loaded store) would otherwise outlast the session timeout, get the member
+   * evicted mid-batch and its partitions handed to another, which then
+   * replays the same batch.
+   */
+  private async withHeartbeats(payload: EachBatchPayload, work: () => Promise<void>): Promise<void> {
+    const timer = setInterval(() => {
+      payload.heartbeat().catch(() => undefined);
+    }, HEARTBEAT_DURING_BATCH_MS);
+    timer.unref();
+    try {
+      await work();
+    } finally {
+      clearInterval(timer);
     }
   }
 

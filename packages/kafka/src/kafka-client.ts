@@ -85,7 +85,7 @@ export class KafkaClient {
         consumer: this.kafka.consumer({
           // Prefixed like the topics: deployments (and test files) sharing a cluster never share a group.
           groupId: this.topicName(groupId),
-          sessionTimeout: 30_000,
+          sessionTimeout: settings.sessionTimeoutMs ?? 30_000,
           // A fetch returns as soon as data is there; a short wait only bounds how long shutdown waits on an idle one.
           maxWaitTimeInMs: 1_000,
           heartbeatInterval: 3_000,

@@ -180,6 +180,28 @@ describe('event flow through Kafka into the store', () => {
     expect(stored).not.toContain('bad');
   });
 
+  it('a handler that outlasts the session timeout keeps its partition: one call, then one commit', async () => {
+    const topic = `${Topics.inbound}.slow`;
+    const fullTopic = kafka.topicName(topic);
+    await kafka.ensureTopics([{ topic, numPartitions: 1 }]);
+    let calls = 0;
+    await kafka.consume('slow-group', {
+      topic,
+      type: InboundMessageType,
+      fromBeginning: true,
+      // The broker's minimum: a handler silent for longer would be evicted and its batch replayed.
+      sessionTimeoutMs: 6_000,
+      handle: async () => {
+        calls++;
+        await new Promise((resolve) => setTimeout(resolve, 9_000));
+      },
+    });
+    const producer = await kafka.producer();
+    await producer.publish(InboundMessageType, topic, [{ key: 'k', value: inbound('s', 'slow'), eventId: 's' }]);
+    await waitFor('the slow batch committed', async () => (await committed('slow-group', fullTopic)) === '1');
+    expect(calls).toBe(1);
+  }, 60_000);
+
   it('retries a handler that fails twice, then commits once', async () => {
     const topic = `${Topics.inbound}.retry`;
     const fullTopic = kafka.topicName(topic);
