@@ -51,11 +51,15 @@ describe('routing invariants under load: two replicas, presence churn and resolu
       policy: {
         version: 0,
         defaultPriority: 0,
+        escalation: [],
+        stickyWaitSeconds: 0,
+        offerTimeoutSeconds: 0,
         rules: [
           {
             name: 'billing',
             match: { channels: [], inboxIds: [], languages: [], keywords: ['invoice'], customerAttributes: {} },
             requiredSkills: { billing: 3 },
+            optionalSkills: {},
             priority: 1,
             team: '',
           },
@@ -63,6 +67,7 @@ describe('routing invariants under load: two replicas, presence churn and resolu
             name: 'tech',
             match: { channels: [], inboxIds: [], languages: [], keywords: ['crash'], customerAttributes: {} },
             requiredSkills: { tech: 5 },
+            optionalSkills: {},
             priority: 2,
             team: '',
           },

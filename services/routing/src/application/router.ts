@@ -1,7 +1,7 @@
 import { deterministicId } from '@omni/contracts';
 import type { Logger } from '@omni/logging';
 import type { AssignmentPublisher } from '../adapters/kafka/assignment.publisher';
-import type { AgentRepository } from '../adapters/mongo/agent.repository';
+import { type AgentRepository, toSnapshot } from '../adapters/mongo/agent.repository';
 import type { DecisionRepository } from '../adapters/mongo/decision.repository';
 import type {
   DecisionDocument,
@@ -9,6 +9,7 @@ import type {
   RoutingStateDocument,
   SlotDocument,
 } from '../adapters/mongo/documents';
+import type { ReleaseRepository } from '../adapters/mongo/release.repository';
 import type { RoutingStateRepository } from '../adapters/mongo/routing-state.repository';
 import type { SlotRepository } from '../adapters/mongo/slot.repository';
 import { isAvailable } from '../domain/agent';
@@ -21,6 +22,7 @@ export interface RouterDeps {
   slots: SlotRepository;
   states: RoutingStateRepository;
   decisions: DecisionRepository;
+  releases: ReleaseRepository;
   publisher: AssignmentPublisher;
   logger: Logger;
   heartbeatTtlMs: number;
@@ -56,15 +58,27 @@ export class Router {
     const snapshots = await agents.snapshots(state.tenantId, loads);
     const evaluation = evaluateCandidates(
       snapshots,
-      { group: state.group, requiredSkills: state.requiredSkills },
-      { now, heartbeatTtlMs: this.deps.heartbeatTtlMs, stickyAgentId: state.lastAgentId || undefined },
+      {
+        group: state.group,
+        requiredSkills: state.requiredSkills,
+        teams: state.teams,
+        excludedAgentIds: state.excludedAgentIds,
+      },
+      {
+        now,
+        heartbeatTtlMs: this.deps.heartbeatTtlMs,
+        stickyAgentId: state.lastAgentId || undefined,
+        stickyHoldUntil: state.stickyUntil ?? undefined,
+      },
     );
+    const offerMs = (state.offerTimeoutSeconds ?? 0) * 1000;
     const order = onlyAgentId ? evaluation.order.filter((id) => id === onlyAgentId) : evaluation.order;
     const lost = new Set<string>();
     const nextVersion = String(state.routeVersion + 1);
     for (const agentId of order) {
       const capacity = snapshots.find((a) => a.agentId === agentId)?.capacity[state.group] ?? 0;
-      const decision = this.decision(state, trigger, 'assigned', agentId, evaluation, lost, now);
+      const outcome = offerMs > 0 ? 'offered' : 'assigned';
+      const decision = this.decision(state, trigger, outcome, agentId, evaluation, lost, now);
       const eventId = deterministicId('asg', state.tenantId, state.conversationId, nextVersion, agentId);
       const claim = await slots.claim({
         tenantId: state.tenantId,
@@ -74,6 +88,8 @@ export class Router {
         conversationId: state.conversationId,
         eventId,
         decisionId: decision._id,
+        escalationStep: state.escalationStep ?? 0,
+        offerExpiresAt: offerMs > 0 ? new Date(now.getTime() + offerMs) : undefined,
         now,
       });
       if (claim.outcome === 'full') {
@@ -119,15 +135,15 @@ export class Router {
     if (!slot.announced) await this.announce(state, slot, 'assignment confirmed');
   }
 
-  /** Publishes the ASSIGNED event of a slot (its id fixed at claim time) and marks it announced. */
+  /** Publishes the ASSIGNED (or OFFERED) event of a slot (its id fixed at claim time) and marks it announced. */
   async announce(state: Pick<RoutingStateDocument, 'tenantId' | 'conversationId'>, slot: SlotDocument, reason: string) {
     const event: PendingAssignmentEvent = {
-      action: 'assigned',
+      action: slot.offerExpiresAt ? 'offered' : 'assigned',
       agentId: slot.agentId,
       previousAgentId: '',
       decisionId: slot.decisionId,
       reason,
-      escalationStep: 0,
+      escalationStep: slot.escalationStep ?? 0,
       occurredAt: slot.claimedAt,
     };
     await this.deps.publisher.publish(state.tenantId, state.conversationId, [{ eventId: slot.eventId, event }]);
@@ -144,7 +160,7 @@ export class Router {
         const load = (await this.deps.slots.loads(tenantId, agentId)).get(agentId)?.[group] ?? 0;
         if (load >= agent.capacity[group]) break;
         const waiting = await this.deps.states.queued(tenantId, group, 200);
-        const best = bestTakeable(waiting, agent.skills);
+        const best = bestTakeable(waiting, toSnapshot(agent), this.clock());
         if (!best) break;
         if ((await this.route(best, 'capacity_freed', agentId)) === 'assigned') pulled++;
       }
@@ -157,9 +173,14 @@ export class Router {
     const state = await this.deps.states.close(tenantId, conversationId, eventVersion, this.clock());
     if (!state || !(await this.deps.states.isClosed(state))) return;
     const slot = await this.deps.slots.forConversation(tenantId, conversationId);
-    if (slot && (await this.deps.slots.release(slot))) {
-      await this.pullFor(tenantId, slot.agentId, [slot.group]);
-    }
+    if (slot) await this.freed(slot);
+  }
+
+  /** The conversation of this slot is over: the capacity comes back (once), counts for the wait estimate, and pulls work. */
+  async freed(slot: SlotDocument): Promise<void> {
+    if (!(await this.deps.slots.release(slot))) return;
+    await this.deps.releases.record(slot, this.clock());
+    await this.pullFor(slot.tenantId, slot.agentId, [slot.group]);
   }
 
   /** The agent left: its conversations go back to the queue with their original age and are routed again. */
@@ -175,7 +196,12 @@ export class Router {
   }
 
   /** Puts an assigned conversation whose slot is gone back in the queue, keeping its enqueue time, and routes it. */
-  async requeue(state: RoutingStateDocument, previousAgentId: string, reason: string): Promise<boolean> {
+  async requeue(
+    state: RoutingStateDocument,
+    previousAgentId: string,
+    reason: string,
+    options: { exclude?: boolean } = {},
+  ): Promise<boolean> {
     const now = this.clock();
     const eventId = deterministicId(
       'asg',
@@ -190,12 +216,13 @@ export class Router {
       previousAgentId,
       decisionId: state.decisionId,
       reason,
-      escalationStep: 0,
+      escalationStep: state.escalationStep ?? 0,
       occurredAt: now,
     };
+    const excludeAgentId = options.exclude ? previousAgentId : undefined;
     const moved = await this.deps.states.transition(
       state,
-      { to: 'queued', agentId: null, fromAgentId: previousAgentId, eventId, event },
+      { to: 'queued', agentId: null, fromAgentId: previousAgentId, eventId, event, excludeAgentId },
       now,
     );
     if (!moved) return false;
@@ -239,7 +266,7 @@ export class Router {
       candidates: evaluation.candidates.map((c) => ({ ...c, claimLost: lost.has(c.agentId) })),
       tieBreak: lost.size > 0 ? `${evaluation.tieBreak}; claim lost on ${[...lost].join(', ')}` : evaluation.tieBreak,
       policyVersion: state.policyVersion,
-      escalationStep: 0,
+      escalationStep: state.escalationStep ?? 0,
       decidedAt: now,
       loadAfterClaim: 0,
       capacityAtClaim: 0,
@@ -254,6 +281,7 @@ export class Router {
     reason: string,
     now: Date,
   ): PendingAssignmentEvent {
-    return { action, agentId, previousAgentId, decisionId: decision._id, reason, escalationStep: 0, occurredAt: now };
+    const { escalationStep } = decision;
+    return { action, agentId, previousAgentId, decisionId: decision._id, reason, escalationStep, occurredAt: now };
   }
 }

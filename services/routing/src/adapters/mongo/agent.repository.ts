@@ -17,6 +17,7 @@ export function toSnapshot(doc: AgentDocument, load: GroupCounts = zeroCounts())
   return {
     agentId: doc.agentId,
     skills: doc.skills,
+    teams: doc.teams ?? [],
     capacity: doc.capacity,
     load,
     presence: doc.presence,

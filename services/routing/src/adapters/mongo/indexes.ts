@@ -17,5 +17,6 @@ export const routingIndexes: IndexPlan = {
     { key: { tenantId: 1, agentId: 1, state: 1 }, name: 'agent_state' },
     { key: { outboxCount: 1 }, name: 'outbox' },
   ],
+  [Collections.releases]: [{ key: { tenantId: 1, releasedAt: 1 }, name: 'tenant_released' }],
   [Collections.decisions]: [{ key: { tenantId: 1, conversationId: 1, decidedAt: -1 }, name: 'conversation' }],
 };

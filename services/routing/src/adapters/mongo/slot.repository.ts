@@ -17,6 +17,8 @@ export interface ClaimInput {
   conversationId: string;
   eventId: string;
   decisionId: string;
+  escalationStep: number;
+  offerExpiresAt?: Date;
   now: Date;
 }
 
@@ -47,7 +49,9 @@ export class SlotRepository {
         eventId: input.eventId,
         decisionId: input.decisionId,
         announced: false,
+        escalationStep: input.escalationStep,
       };
+      if (input.offerExpiresAt) slot.offerExpiresAt = input.offerExpiresAt;
       try {
         await this.slots.insertOne(slot);
         // The slots seen plus this one: never more than capacity, since every index is below it.
@@ -87,6 +91,23 @@ export class SlotRepository {
       loads.set(slot.agentId, counts);
     }
     return loads;
+  }
+
+  /** Offers past their deadline that nobody accepted. */
+  expiredOffers(now: Date, limit: number): Promise<SlotDocument[]> {
+    return this.slots
+      .find({ offerExpiresAt: { $lt: now }, acceptedAt: { $exists: false } })
+      .limit(limit)
+      .toArray();
+  }
+
+  /** Turns the offer into an assignment; false when the slot is gone (declined, expired or released). */
+  async accept(slot: SlotDocument, now: Date): Promise<boolean> {
+    const result = await this.slots.updateOne(
+      { _id: slot._id, conversationKey: slot.conversationKey },
+      { $set: { acceptedAt: slot.acceptedAt ?? now } },
+    );
+    return result.matchedCount === 1;
   }
 
   async markAnnounced(id: string): Promise<void> {
