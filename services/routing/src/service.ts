@@ -4,6 +4,7 @@ import { authInterceptor, createGrpcServer } from '@omni/grpc';
 import { ServiceRuntime } from '@omni/runtime';
 import { RoutingOperations } from './adapters/api/routing-operations';
 import { routingServer } from './adapters/grpc/routing.server';
+import { mountRoutingRoutes } from './adapters/http/routing.routes';
 import { AssignmentPublisher } from './adapters/kafka/assignment.publisher';
 import { consumeConversationEvents } from './adapters/kafka/conversation-events.consumer';
 import { AgentRepository } from './adapters/mongo/agent.repository';
@@ -107,6 +108,7 @@ export async function startRouting(env: NodeJS.ProcessEnv): Promise<RoutingServi
     heartbeatTtlMs,
   });
   grpc.addService(RoutingServiceService, routingServer(operations));
+  mountRoutingRoutes(runtime.http.app, operations, authenticator);
   const grpcPort = await grpc.start({ host: config.GRPC_HOST, port: config.GRPC_PORT });
   shutdown.add('grpc', () => grpc.shutdown(config.SHUTDOWN_GRACE_MS / 2));
   runtime.serving();
