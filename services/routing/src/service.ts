@@ -59,7 +59,7 @@ export async function startRouting(env: NodeJS.ProcessEnv): Promise<RoutingServi
   const router = new Router({ agents, slots, states, decisions, releases, publisher, logger, heartbeatTtlMs });
   const offers = new Offers({ router, slots, states, publisher });
 
-  const dispatcher = new Dispatcher(router, states, logger);
+  const dispatcher = new Dispatcher(router, states, logger, config.ROUTING_CONCURRENCY);
   shutdown.add('dispatcher', () => dispatcher.stop());
   const sweeper = new RoutingSweeper({
     onSweep: dispatcher.wake,

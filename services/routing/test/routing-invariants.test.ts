@@ -140,7 +140,6 @@ describe('routing invariants under load: two replicas, presence churn and resolu
         const other = slotOf.get(slot.conversationId);
         if (other) found.push(`${slot.conversationId} held by ${other.agentId} and ${slot.agentId}`);
         slotOf.set(slot.conversationId, slot);
-        if (!slot.announced) found.push(`${slot.conversationId} assignment not announced`);
       }
       const load = (agentId: string, group: string) =>
         slots.filter((s) => s.agentId === agentId && s.group === group).length;
@@ -154,6 +153,9 @@ describe('routing invariants under load: two replicas, presence churn and resolu
         const slot = slotOf.get(state.conversationId);
         if (state.state === 'assigned' && slot?.agentId !== state.agentId) {
           found.push(`${state.conversationId} assigned to ${state.agentId} but held by ${slot?.agentId ?? 'nobody'}`);
+        }
+        if (slot && state.announcedEventId !== slot.eventId) {
+          found.push(`${state.conversationId} assignment not announced`);
         }
         if (state.state !== 'assigned' && slot)
           found.push(`${state.conversationId} is ${state.state} but held by ${slot.agentId}`);

@@ -16,6 +16,7 @@ import { isAvailable } from '../domain/agent';
 import { evaluateCandidates } from '../domain/candidates';
 import type { ChannelGroup } from '../domain/channel-group';
 import { bestTakeable } from '../domain/queue-order';
+import { TenantView } from './tenant-view';
 
 export interface RouterDeps {
   agents: AgentRepository;
@@ -28,6 +29,9 @@ export interface RouterDeps {
   heartbeatTtlMs: number;
   clock?: () => Date;
 }
+
+/** Candidates stored with a decision; the rest are counted. */
+const MAX_STORED_CANDIDATES = 50;
 
 export type RouteOutcome = 'assigned' | 'queued' | 'unchanged';
 
@@ -44,18 +48,29 @@ export class Router {
     this.clock = deps.clock ?? (() => new Date());
   }
 
-  /** Tries to assign a queued conversation; `onlyAgentId` restricts it to one agent pulling work. */
-  async route(state: RoutingStateDocument, trigger: string, onlyAgentId?: string): Promise<RouteOutcome> {
-    const { agents, slots, states, decisions } = this.deps;
+  /** The tenant's agents and held slots, read once for the decisions of one dispatcher pass. */
+  view(tenantId: string): Promise<TenantView> {
+    return TenantView.load(tenantId, this.deps.agents, this.deps.slots);
+  }
+
+  /**
+   * Tries to assign a queued conversation; `onlyAgentId` restricts it to one
+   * agent pulling work. With a shared `view` (the dispatcher's first
+   * decisions) the conversation's slot is looked up only when no claim is
+   * made: a claim for a conversation already held fails on its unique key.
+   */
+  async route(
+    state: RoutingStateDocument,
+    trigger: string,
+    onlyAgentId?: string,
+    shared?: TenantView,
+  ): Promise<RouteOutcome> {
+    const { slots, states, decisions } = this.deps;
     if (state.state === 'closed') return 'unchanged';
-    const held = await slots.forConversation(state.tenantId, state.conversationId);
-    if (held) {
-      await this.confirm(state, held);
-      return 'unchanged';
-    }
+    if (!shared && (await this.alreadyHeld(state))) return 'unchanged';
     const now = this.clock();
-    const loads = await slots.loads(state.tenantId);
-    const snapshots = await agents.snapshots(state.tenantId, loads);
+    const view = shared ?? (await this.view(state.tenantId));
+    const snapshots = view.snapshots;
     const evaluation = evaluateCandidates(
       snapshots,
       {
@@ -91,15 +106,20 @@ export class Router {
         escalationStep: state.escalationStep ?? 0,
         offerExpiresAt: offerMs > 0 ? new Date(now.getTime() + offerMs) : undefined,
         now,
+        used: view.usedIndexes(agentId, state.group),
       });
+      view.refreshLoad(agentId, state.group);
       if (claim.outcome === 'full') {
         lost.add(agentId);
         continue;
       }
-      if (claim.outcome === 'taken') return 'unchanged';
-      // A resolution that landed meanwhile wins: give the slot back.
-      const current = await states.get(state.tenantId, state.conversationId);
-      if (!current || current.state === 'closed' || (await states.isClosed(current))) {
+      if (claim.outcome === 'taken') {
+        if (claim.slot) await this.confirm(state, claim.slot);
+        return 'unchanged';
+      }
+      // A resolution that landed meanwhile wins: give the slot back. Closures are recorded before anything else
+      // a close does, so their insert-only record is the one read needed.
+      if (await states.isClosed(state)) {
         await slots.release(claim.slot);
         return 'unchanged';
       }
@@ -107,13 +127,16 @@ export class Router {
       decision.capacityAtClaim = capacity;
       if (onlyAgentId) decision.tieBreak = 'capacity freed: the best waiting conversation this agent can take';
       decision.candidates = decision.candidates.map((c) => ({ ...c, claimLost: lost.has(c.agentId) }));
+      view.claimed(agentId, now);
       await decisions.save(decision);
-      await agents.touchAssigned(state.tenantId, agentId, now);
-      await states.markAssigned(current, agentId, decision._id, now);
+      // Announced before the state records it: a crash in between leaves a slot whose state does not name
+      // its event, which the sweep announces again (same id) and records.
       await this.announce(state, claim.slot, `${trigger}: ${decision.tieBreak}`);
+      await states.markAssigned(state, agentId, decision._id, now, claim.slot.eventId);
       return 'assigned';
     }
     if (onlyAgentId || state.queueAnnounced) return 'unchanged';
+    if (shared && (await this.alreadyHeld(state))) return 'unchanged';
     const decision = this.decision(state, trigger, 'queued', '', evaluation, lost, now);
     await decisions.save(decision);
     const event = this.event(decision, 'queued', '', '', `${trigger}: ${decision.tieBreak}`, now);
@@ -127,15 +150,21 @@ export class Router {
     return 'unchanged';
   }
 
-  /** The slot is the truth: make the state say so and make sure the assignment was announced. */
-  private async confirm(state: RoutingStateDocument, slot: SlotDocument): Promise<void> {
-    if (state.state !== 'assigned' || state.agentId !== slot.agentId) {
-      await this.deps.states.markAssigned(state, slot.agentId, slot.decisionId, this.clock());
-    }
-    if (!slot.announced) await this.announce(state, slot, 'assignment confirmed');
+  private async alreadyHeld(state: RoutingStateDocument): Promise<boolean> {
+    const held = await this.deps.slots.forConversation(state.tenantId, state.conversationId);
+    if (held) await this.confirm(state, held);
+    return held !== null;
   }
 
-  /** Publishes the ASSIGNED (or OFFERED) event of a slot (its id fixed at claim time) and marks it announced. */
+  /** The slot is the truth: make sure its assignment was announced and that the state says so. */
+  async confirm(state: RoutingStateDocument, slot: SlotDocument): Promise<void> {
+    const recorded = state.state === 'assigned' && state.agentId === slot.agentId;
+    if (recorded && state.announcedEventId === slot.eventId) return;
+    await this.announce(state, slot, 'assignment confirmed');
+    await this.deps.states.markAssigned(state, slot.agentId, slot.decisionId, this.clock(), slot.eventId);
+  }
+
+  /** Publishes the ASSIGNED (or OFFERED) event of a slot, its id fixed at claim time. */
   async announce(state: Pick<RoutingStateDocument, 'tenantId' | 'conversationId'>, slot: SlotDocument, reason: string) {
     const event: PendingAssignmentEvent = {
       action: slot.offerExpiresAt ? 'offered' : 'assigned',
@@ -147,7 +176,6 @@ export class Router {
       occurredAt: slot.claimedAt,
     };
     await this.deps.publisher.publish(state.tenantId, state.conversationId, [{ eventId: slot.eventId, event }]);
-    await this.deps.slots.markAnnounced(slot._id);
   }
 
   /** Capacity freed: the agent pulls the best waiting conversations it can take, while it has room. */
@@ -180,6 +208,8 @@ export class Router {
   async freed(slot: SlotDocument): Promise<void> {
     if (!(await this.deps.slots.release(slot))) return;
     await this.deps.releases.record(slot, this.clock());
+    // Kept on the agent only now: while the slot was held, the view read its claim time from the slot.
+    await this.deps.agents.noteAssigned(slot.tenantId, slot.agentId, slot.claimedAt);
     await this.pullFor(slot.tenantId, slot.agentId, [slot.group]);
   }
 
@@ -263,7 +293,11 @@ export class Router {
       group: state.group,
       requiredSkills: state.requiredSkills,
       priority: state.priority,
-      candidates: evaluation.candidates.map((c) => ({ ...c, claimLost: lost.has(c.agentId) })),
+      // Eligible ones first (ranked), then the excluded: a tenant with hundreds of agents keeps the decision small.
+      candidates: evaluation.candidates
+        .slice(0, MAX_STORED_CANDIDATES)
+        .map((c) => ({ ...c, claimLost: lost.has(c.agentId) })),
+      omittedCandidates: Math.max(0, evaluation.candidates.length - MAX_STORED_CANDIDATES),
       tieBreak: lost.size > 0 ? `${evaluation.tieBreak}; claim lost on ${[...lost].join(', ')}` : evaluation.tieBreak,
       policyVersion: state.policyVersion,
       escalationStep: state.escalationStep ?? 0,

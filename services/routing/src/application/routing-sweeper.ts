@@ -89,10 +89,6 @@ export class RoutingSweeper {
       if (this.stopped) return;
       await router.flush(state);
     }
-    for (const slot of await slots.unannounced(grace, BATCH)) {
-      if (this.stopped) return;
-      await router.announce(slot, slot, 'assignment confirmed');
-    }
     this.deps.onSweep();
     for (const tenantId of await states.tenantsWithQueue()) {
       for (const group of CHANNEL_GROUPS) {
@@ -126,8 +122,9 @@ export class RoutingSweeper {
       const closure = closures.get(slot.conversationKey);
       if (!state || state.state === 'closed' || (closure && closure.version >= state.lifecycleVersion)) {
         await router.freed(slot);
-      } else if (state.state !== 'assigned' || state.agentId !== slot.agentId) {
-        await states.markAssigned(state, slot.agentId, slot.decisionId, new Date());
+      } else {
+        // Announces (again, same id) and records an assignment a crash or lost rewrite left unrecorded.
+        await router.confirm(state, slot);
       }
     }
     for (const state of await states.assignedBefore(grace, SLOT_SCAN)) {
@@ -144,7 +141,8 @@ export class RoutingSweeper {
       .map((agent) => ({ agent, room: agent.capacity[group] - (loads.get(agent.agentId)?.[group] ?? 0) }))
       .filter(({ room }) => room > 0);
     if (free.length === 0) return;
-    const waiting = await this.deps.states.queued(tenantId, group, QUEUE_WINDOW);
+    // Undecided ones (new, requeued, escalated) are the dispatcher's, which this sweep just woke.
+    const waiting = (await this.deps.states.queued(tenantId, group, QUEUE_WINDOW)).filter((s) => s.queueAnnounced);
     for (const { agent, room: initial } of free) {
       for (let room = initial; room > 0 && waiting.length > 0 && !this.stopped; room--) {
         const best = bestTakeable(waiting, toSnapshot(agent), now);

@@ -118,6 +118,7 @@ export function decisionToProto(doc: DecisionDocument): RoutingDecision {
     decidedAt: doc.decidedAt,
     loadAfterClaim: doc.loadAfterClaim,
     capacityAtClaim: doc.capacityAtClaim,
+    omittedCandidates: doc.omittedCandidates ?? 0,
   };
 }
 

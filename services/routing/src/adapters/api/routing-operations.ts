@@ -149,8 +149,13 @@ export class RoutingOperations {
 
   async explainAssignment(principal: Principal, request: ExplainAssignmentRequest): Promise<ExplainAssignmentResponse> {
     const { tenantId } = principal;
-    const state = await this.deps.states.get(tenantId, request.conversationId);
-    const decision = state?.decisionId ? await this.deps.decisions.get(tenantId, state.decisionId) : null;
+    // The slot names the decision of a live assignment even before the state records it (it is announced first).
+    const [state, slot] = await Promise.all([
+      this.deps.states.get(tenantId, request.conversationId),
+      this.deps.slots.forConversation(tenantId, request.conversationId),
+    ]);
+    const decisionId = slot?.decisionId || state?.decisionId;
+    const decision = decisionId ? await this.deps.decisions.get(tenantId, decisionId) : null;
     if (!decision) throw new NotFoundError(`no routing decision for conversation ${request.conversationId}`);
     return { decision: decisionToProto(decision) };
   }

@@ -50,10 +50,9 @@ export interface SlotDocument {
   conversationKey: string;
   conversationId: string;
   claimedAt: Date;
-  /** The AssignmentEvent announcing this assignment, and whether Kafka acknowledged it. */
+  /** The AssignmentEvent announcing this assignment; the state records it once Kafka acknowledged it. */
   eventId: string;
   decisionId: string;
-  announced: boolean;
   escalationStep?: number;
   /** Offer mode: the agent must accept before then, or the conversation moves on. */
   offerExpiresAt?: Date;
@@ -106,6 +105,8 @@ export interface RoutingStateDocument {
   /** When the conversation first waited; a requeue keeps it, a reopen starts a new wait. */
   enqueuedAt: Date;
   agentId: string | null;
+  /** The slot event (ASSIGNED or OFFERED) Kafka acknowledged for the current assignment. */
+  announcedEventId?: string;
   lastAgentId: string;
   /** The queue decision for the current wait was stored and announced. */
   queueAnnounced: boolean;
@@ -144,6 +145,8 @@ export interface DecisionDocument {
   requiredSkills: SkillLevels;
   priority: number;
   candidates: (CandidateEvaluation & { claimLost: boolean })[];
+  /** Candidates beyond the stored ones (all excluded or ranked lowest). */
+  omittedCandidates?: number;
   tieBreak: string;
   policyVersion: number;
   escalationStep: number;

@@ -116,16 +116,18 @@ export class RoutingStateRepository {
       excludedAgentIds: [],
       updatedAt: now,
     };
+    const fresh: RoutingStateDocument = {
+      _id,
+      ...waiting,
+      routeVersion: 0,
+      lifecycleVersion: eventVersion,
+      decisionId: '',
+      outbox: {},
+      outboxCount: 0,
+    };
     try {
-      await this.states.insertOne({
-        _id,
-        ...waiting,
-        routeVersion: 0,
-        lifecycleVersion: eventVersion,
-        decisionId: '',
-        outbox: {},
-        outboxCount: 0,
-      });
+      await this.states.insertOne(fresh);
+      return fresh;
     } catch (error: unknown) {
       if (!isDuplicateKeyError(error)) throw error;
       // A reopen: only after a closure, judged by the closure record rather than the state field,
@@ -281,10 +283,19 @@ export class RoutingStateRepository {
   }
 
   /** Records the assignment a slot claim made, unless the conversation closed meanwhile. */
-  async markAssigned(current: RoutingStateDocument, agentId: string, decisionId: string, now: Date): Promise<void> {
+  async markAssigned(
+    current: RoutingStateDocument,
+    agentId: string,
+    decisionId: string,
+    now: Date,
+    announcedEventId: string,
+  ): Promise<void> {
     await this.states.updateOne(
       { _id: current._id, state: { $ne: 'closed' } },
-      { $set: { state: 'assigned', agentId, decisionId, updatedAt: now }, $inc: { routeVersion: 1 } },
+      {
+        $set: { state: 'assigned', agentId, decisionId, announcedEventId, updatedAt: now },
+        $inc: { routeVersion: 1 },
+      },
     );
   }
 
