@@ -79,7 +79,7 @@ export class Offers {
   }
 
   private async withdraw(slot: SlotDocument, reason: string): Promise<boolean> {
-    if (!(await this.deps.slots.release(slot))) return false;
+    if (!(await this.deps.slots.withdrawOffer(slot))) return false;
     const state = await this.deps.states.get(slot.tenantId, slot.conversationId);
     if (!state || state.state === 'closed') return false;
     return this.deps.router.requeue(state, slot.agentId, reason, { exclude: true });

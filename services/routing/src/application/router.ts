@@ -180,17 +180,20 @@ export class Router {
 
   /** Capacity freed: the agent pulls the best waiting conversations it can take, while it has room. */
   async pullFor(tenantId: string, agentId: string, groups: readonly ChannelGroup[]): Promise<number> {
+    const agent = await this.deps.agents.get(tenantId, agentId);
+    if (!agent || !isAvailable(agent, this.clock(), this.deps.heartbeatTtlMs)) return 0;
+    // One read of the agents, slots and queue for all the pulls; the claims keep the view's slots current.
+    const view = await this.view(tenantId);
+    const taker = toSnapshot(agent);
     let pulled = 0;
     for (const group of groups) {
-      for (let attempt = 0; attempt < 20; attempt++) {
-        const agent = await this.deps.agents.get(tenantId, agentId);
-        if (!agent || !isAvailable(agent, this.clock(), this.deps.heartbeatTtlMs)) return pulled;
-        const load = (await this.deps.slots.loads(tenantId, agentId)).get(agentId)?.[group] ?? 0;
-        if (load >= agent.capacity[group]) break;
-        const waiting = await this.deps.states.queued(tenantId, group, 200);
-        const best = bestTakeable(waiting, toSnapshot(agent), this.clock());
+      const waiting = await this.deps.states.queued(tenantId, group, 200);
+      for (let attempt = 0; attempt < 20 && waiting.length > 0; attempt++) {
+        if (view.usedIndexes(agentId, group).size >= agent.capacity[group]) break;
+        const best = bestTakeable(waiting, taker, this.clock());
         if (!best) break;
-        if ((await this.route(best, 'capacity_freed', agentId)) === 'assigned') pulled++;
+        waiting.splice(waiting.indexOf(best), 1);
+        if ((await this.route(best, 'capacity_freed', agentId, view)) === 'assigned') pulled++;
       }
     }
     return pulled;
@@ -215,12 +218,18 @@ export class Router {
 
   /** The agent left: its conversations go back to the queue with their original age and are routed again. */
   async requeueAgent(tenantId: string, agentId: string, reason: string): Promise<string[]> {
-    const requeued: string[] = [];
+    const released: SlotDocument[] = [];
     for (const slot of await this.deps.slots.byAgent(tenantId, agentId)) {
-      if (!(await this.deps.slots.release(slot))) continue;
+      if (await this.deps.slots.release(slot)) released.push(slot);
+    }
+    if (released.length === 0) return [];
+    // Read once, after the releases, for routing all of them again.
+    const view = await this.view(tenantId);
+    const requeued: string[] = [];
+    for (const slot of released) {
       const state = await this.deps.states.get(tenantId, slot.conversationId);
       if (!state || state.state === 'closed') continue;
-      if (await this.requeue(state, agentId, reason)) requeued.push(slot.conversationId);
+      if (await this.requeue(state, agentId, reason, { view })) requeued.push(slot.conversationId);
     }
     return requeued;
   }
@@ -230,7 +239,7 @@ export class Router {
     state: RoutingStateDocument,
     previousAgentId: string,
     reason: string,
-    options: { exclude?: boolean } = {},
+    options: { exclude?: boolean; view?: TenantView } = {},
   ): Promise<boolean> {
     const now = this.clock();
     const eventId = deterministicId(
@@ -258,7 +267,7 @@ export class Router {
     if (!moved) return false;
     await this.publish(state, [{ eventId, event }]);
     const fresh = await this.deps.states.get(state.tenantId, state.conversationId);
-    if (fresh) await this.route(fresh, 'requeued');
+    if (fresh) await this.route(fresh, 'requeued', undefined, options.view);
     return true;
   }
 

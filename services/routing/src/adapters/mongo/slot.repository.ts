@@ -80,6 +80,12 @@ export class SlotRepository {
     return result.deletedCount === 1;
   }
 
+  /** Frees an offered slot unless it was accepted meanwhile; true only for the caller that deleted it. */
+  async withdrawOffer(slot: Pick<SlotDocument, '_id' | 'conversationKey'>): Promise<boolean> {
+    const filter = { _id: slot._id, conversationKey: slot.conversationKey, acceptedAt: { $exists: false } };
+    return (await this.slots.deleteOne(filter)).deletedCount === 1;
+  }
+
   byAgent(tenantId: string, agentId: string): Promise<SlotDocument[]> {
     return this.slots.find({ tenantId, agentId }).toArray();
   }
