@@ -2,20 +2,25 @@ import { ApiKeyAuthenticator } from '@omni/auth';
 import { protoSources, RoutingServiceService, TopicPartitions, Topics } from '@omni/contracts';
 import { authInterceptor, createGrpcServer } from '@omni/grpc';
 import { ServiceRuntime } from '@omni/runtime';
+import { RoutingOperations } from './adapters/api/routing-operations';
 import { routingServer } from './adapters/grpc/routing.server';
+import { mountRoutingRoutes } from './adapters/http/routing.routes';
 import { AssignmentPublisher } from './adapters/kafka/assignment.publisher';
 import { consumeConversationEvents } from './adapters/kafka/conversation-events.consumer';
 import { AgentRepository } from './adapters/mongo/agent.repository';
 import { DecisionRepository } from './adapters/mongo/decision.repository';
 import { routingIndexes } from './adapters/mongo/indexes';
 import { PolicyRepository } from './adapters/mongo/policy.repository';
+import { ReleaseRepository } from './adapters/mongo/release.repository';
 import { RoutingStateRepository } from './adapters/mongo/routing-state.repository';
 import { SlotRepository } from './adapters/mongo/slot.repository';
 import { AgentService } from './application/agent.service';
 import { ConversationEventsHandler } from './application/conversation-events.handler';
 import { Dispatcher } from './application/dispatcher';
+import { Offers } from './application/offers';
 import { Router } from './application/router';
 import { RoutingSweeper } from './application/routing-sweeper';
+import { WaitEscalator } from './application/wait-escalator';
 import { routingEnv } from './config';
 
 const TOPICS = [Topics.conversationEvents, Topics.assignments];
@@ -29,7 +34,7 @@ export interface RoutingService {
   stop(): Promise<void>;
 }
 
-/** Wires the routing service: store, the conversation-events consumer, the sweep and the gRPC API. */
+/** Wires the routing service: store, the conversation-events consumer, the sweep, and the API over gRPC and REST. */
 export async function startRouting(env: NodeJS.ProcessEnv): Promise<RoutingService> {
   const runtime = ServiceRuntime.create(
     {
@@ -49,14 +54,18 @@ export async function startRouting(env: NodeJS.ProcessEnv): Promise<RoutingServi
   const states = new RoutingStateRepository(store);
   const decisions = new DecisionRepository(store);
   const policies = new PolicyRepository(store);
+  const releases = new ReleaseRepository(store);
   const publisher = new AssignmentPublisher(await kafka.producer());
-  const router = new Router({ agents, slots, states, decisions, publisher, logger, heartbeatTtlMs });
+  const router = new Router({ agents, slots, states, decisions, releases, publisher, logger, heartbeatTtlMs });
+  const offers = new Offers({ router, slots, states, publisher });
 
-  const dispatcher = new Dispatcher(router, states, logger);
+  const dispatcher = new Dispatcher(router, states, logger, config.ROUTING_CONCURRENCY);
   shutdown.add('dispatcher', () => dispatcher.stop());
   const sweeper = new RoutingSweeper({
     onSweep: dispatcher.wake,
     router,
+    offers,
+    escalator: new WaitEscalator({ states, publisher, logger }),
     agents,
     slots,
     states,
@@ -87,18 +96,19 @@ export async function startRouting(env: NodeJS.ProcessEnv): Promise<RoutingServi
     protoFiles: protoSources(['omni/v1/routing_service.proto']),
     interceptors: [authInterceptor(authenticator.grpcAuthenticate)],
   });
-  grpc.addService(
-    RoutingServiceService,
-    routingServer({
-      agentService: new AgentService(agents, router),
-      agents,
-      slots,
-      states,
-      decisions,
-      policies,
-      heartbeatTtlMs,
-    }),
-  );
+  const operations = new RoutingOperations({
+    agentService: new AgentService(agents, router),
+    offers,
+    agents,
+    slots,
+    states,
+    decisions,
+    policies,
+    releases,
+    heartbeatTtlMs,
+  });
+  grpc.addService(RoutingServiceService, routingServer(operations));
+  mountRoutingRoutes(runtime.http.app, operations, authenticator);
   const grpcPort = await grpc.start({ host: config.GRPC_HOST, port: config.GRPC_PORT });
   shutdown.add('grpc', () => grpc.shutdown(config.SHUTDOWN_GRACE_MS / 2));
   runtime.serving();

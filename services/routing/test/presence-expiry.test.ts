@@ -28,11 +28,14 @@ describe('heartbeat expiry (real Kafka and store)', () => {
         ),
       WAIT,
     );
+    // The sweep turns the agent offline, then frees their slots: wait for both.
     const { agent } = await waitFor(
-      'the silent agent offline',
+      'the silent agent offline, holding nothing',
       async () => {
         const response = await h.call('getAgent', key, { agentId: 'silent' });
-        return response.agent?.presence === Presence.PRESENCE_OFFLINE && response;
+        return (
+          response.agent?.presence === Presence.PRESENCE_OFFLINE && response.agent.load.messaging === 0 && response
+        );
       },
       WAIT,
     );

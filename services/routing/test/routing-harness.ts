@@ -1,12 +1,17 @@
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { issueApiKey } from '@omni/auth';
 import {
+  type AcceptOfferRequest,
+  type AcceptOfferResponse,
   type AssignmentEvent,
   AssignmentEventType,
   Channel,
   ConversationEvent,
   ConversationEventType,
   ConversationStatus,
+  type DeclineOfferRequest,
+  type DeclineOfferResponse,
+  type EscalationStep,
   type ExplainAssignmentRequest,
   type ExplainAssignmentResponse,
   type GetAgentRequest,
@@ -20,7 +25,10 @@ import {
   Presence,
   type PutRoutingPolicyRequest,
   type PutRoutingPolicyResponse,
+  RoutingPolicy,
+  type RoutingRule,
   RoutingServiceClient,
+  type RuleMatch,
   type SetPresenceRequest,
   type SetPresenceResponse,
   Topics,
@@ -41,6 +49,8 @@ interface Rpcs {
   explainAssignment: [ExplainAssignmentRequest, ExplainAssignmentResponse];
   putRoutingPolicy: [PutRoutingPolicyRequest, PutRoutingPolicyResponse];
   getRoutingPolicy: [GetRoutingPolicyRequest, GetRoutingPolicyResponse];
+  acceptOffer: [AcceptOfferRequest, AcceptOfferResponse];
+  declineOffer: [DeclineOfferRequest, DeclineOfferResponse];
 }
 type Callback = (error: ServiceError | null, response: unknown) => void;
 
@@ -189,6 +199,7 @@ export function resolved(tenantId: string, conversationId: string, version = 2):
 
 export interface AgentOptions {
   skills?: Record<string, number>;
+  teams?: string[];
   capacity?: Record<string, number>;
   online?: boolean;
 }
@@ -206,7 +217,7 @@ export async function addAgent(
       agentId,
       name: agentId,
       skills: options.skills ?? {},
-      teams: [],
+      teams: options.teams ?? [],
       capacity: options.capacity ?? { email: 8, messaging: 3 },
       load: {},
       presence: Presence.PRESENCE_UNSPECIFIED,
@@ -219,4 +230,26 @@ export async function addAgent(
   if (options.online ?? true) {
     await h.call('setPresence', key, { agentId, presence: Presence.PRESENCE_ONLINE });
   }
+}
+
+/** Puts a policy for the tenant; unspecified fields take their proto defaults. */
+export async function putPolicy(h: Harness, tenantId: string, policy: PolicyInput) {
+  return h.call('putRoutingPolicy', await h.adminKey(tenantId), { policy: RoutingPolicy.fromPartial(policy) });
+}
+
+type RuleInput = Partial<Omit<RoutingRule, 'match'>> & { match?: Partial<RuleMatch> };
+export type PolicyInput = Partial<Omit<RoutingPolicy, 'rules' | 'escalation'>> & {
+  rules?: RuleInput[];
+  escalation?: Partial<EscalationStep>[];
+};
+
+/**
+ * The [action, agent, escalation step] of each AssignmentEvent of one conversation, in arrival order,
+ * deduplicated by event id as consumers do (delivery is at least once).
+ */
+export function timeline(h: Harness, conversationId: string): [number, string, number][] {
+  const seen = new Set<string>();
+  return h.assignments
+    .filter((a) => a.conversationId === conversationId && !seen.has(a.id) && seen.add(a.id))
+    .map((a) => [a.action, a.agentId, a.escalationStep]);
 }

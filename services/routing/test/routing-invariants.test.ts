@@ -51,11 +51,15 @@ describe('routing invariants under load: two replicas, presence churn and resolu
       policy: {
         version: 0,
         defaultPriority: 0,
+        escalation: [],
+        stickyWaitSeconds: 0,
+        offerTimeoutSeconds: 0,
         rules: [
           {
             name: 'billing',
             match: { channels: [], inboxIds: [], languages: [], keywords: ['invoice'], customerAttributes: {} },
             requiredSkills: { billing: 3 },
+            optionalSkills: {},
             priority: 1,
             team: '',
           },
@@ -63,6 +67,7 @@ describe('routing invariants under load: two replicas, presence churn and resolu
             name: 'tech',
             match: { channels: [], inboxIds: [], languages: [], keywords: ['crash'], customerAttributes: {} },
             requiredSkills: { tech: 5 },
+            optionalSkills: {},
             priority: 2,
             team: '',
           },
@@ -135,7 +140,6 @@ describe('routing invariants under load: two replicas, presence churn and resolu
         const other = slotOf.get(slot.conversationId);
         if (other) found.push(`${slot.conversationId} held by ${other.agentId} and ${slot.agentId}`);
         slotOf.set(slot.conversationId, slot);
-        if (!slot.announced) found.push(`${slot.conversationId} assignment not announced`);
       }
       const load = (agentId: string, group: string) =>
         slots.filter((s) => s.agentId === agentId && s.group === group).length;
@@ -149,6 +153,9 @@ describe('routing invariants under load: two replicas, presence churn and resolu
         const slot = slotOf.get(state.conversationId);
         if (state.state === 'assigned' && slot?.agentId !== state.agentId) {
           found.push(`${state.conversationId} assigned to ${state.agentId} but held by ${slot?.agentId ?? 'nobody'}`);
+        }
+        if (slot && state.announcedEventId !== slot.eventId) {
+          found.push(`${state.conversationId} assignment not announced`);
         }
         if (state.state !== 'assigned' && slot)
           found.push(`${state.conversationId} is ${state.state} but held by ${slot.agentId}`);

@@ -3,6 +3,7 @@ import type { Logger } from '@omni/logging';
 import type { PolicyRepository } from '../adapters/mongo/policy.repository';
 import type { RoutingStateRepository } from '../adapters/mongo/routing-state.repository';
 import { channelGroupOf } from '../domain/channel-group';
+import { effectiveRequirement, nextEscalationAt } from '../domain/escalation';
 import { requirementsFor } from '../domain/policy';
 import { firstResponseDue, type SlaTargets } from '../domain/sla';
 import type { Router } from './router';
@@ -59,12 +60,21 @@ export class ConversationEventsHandler {
     const now = this.deps.clock?.() ?? new Date();
     // The event's time, not the clock's, so a replay computes the same age and SLA.
     const since = event.occurredAt ?? now;
+    const { requiredSkills, teams } = effectiveRequirement(requirements, policy.escalation, 0);
+    const sticky = opened.lastAgentId && policy.stickyWaitSeconds > 0;
     const state = await this.deps.states.open(
       {
         tenantId: event.tenantId,
         conversationId: event.conversationId,
         group,
-        requiredSkills: requirements.requiredSkills,
+        requiredSkills,
+        teams,
+        baseRequiredSkills: requirements.requiredSkills,
+        optionalSkills: requirements.optionalSkills,
+        escalation: policy.escalation,
+        escalationDueAt: nextEscalationAt(policy.escalation, since, 0),
+        stickyUntil: sticky ? new Date(since.getTime() + policy.stickyWaitSeconds * 1000) : null,
+        offerTimeoutSeconds: policy.offerTimeoutSeconds,
         priority: requirements.priority,
         team: requirements.team,
         policyVersion: requirements.policyVersion,

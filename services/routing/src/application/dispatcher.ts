@@ -1,6 +1,7 @@
 import type { Logger } from '@omni/logging';
 import type { RoutingStateRepository } from '../adapters/mongo/routing-state.repository';
 import type { Router } from './router';
+import type { TenantView } from './tenant-view';
 
 const BATCH = 200;
 
@@ -20,6 +21,8 @@ export class Dispatcher {
     private readonly router: Router,
     private readonly states: RoutingStateRepository,
     private readonly logger: Logger,
+    /** Decisions in flight at once: each mostly waits on the store. */
+    private readonly concurrency = 8,
   ) {}
 
   /** Runs a pass now, or right after the one in progress. */
@@ -54,11 +57,26 @@ export class Dispatcher {
   private async pass(): Promise<void> {
     for (;;) {
       const waiting = await this.states.undecided(BATCH);
-      for (const state of waiting) {
-        if (this.stopped) return;
-        await this.router.route(state, state.trigger || 'opened');
-      }
-      if (waiting.length < BATCH) return;
+      // One read of each tenant's agents and slots per batch, shared by its decisions.
+      const views = new Map<string, Promise<TenantView>>();
+      const viewOf = (tenantId: string) => {
+        let view = views.get(tenantId);
+        if (!view) {
+          view = this.router.view(tenantId);
+          views.set(tenantId, view);
+        }
+        return view;
+      };
+      // Taken in queue order by a few workers, so the best waiting conversations claim first.
+      const next = waiting[Symbol.iterator]();
+      const worker = async () => {
+        for (let item = next.next(); !item.done && !this.stopped; item = next.next()) {
+          const state = item.value;
+          await this.router.route(state, state.trigger || 'opened', undefined, await viewOf(state.tenantId));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(this.concurrency, waiting.length) }, worker));
+      if (waiting.length < BATCH || this.stopped) return;
     }
   }
 }

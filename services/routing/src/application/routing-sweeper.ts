@@ -1,14 +1,18 @@
 import type { Logger } from '@omni/logging';
-import type { AgentRepository } from '../adapters/mongo/agent.repository';
+import { type AgentRepository, toSnapshot } from '../adapters/mongo/agent.repository';
 import type { SlotDocument } from '../adapters/mongo/documents';
 import type { RoutingStateRepository } from '../adapters/mongo/routing-state.repository';
 import type { SlotRepository } from '../adapters/mongo/slot.repository';
 import { CHANNEL_GROUPS, type ChannelGroup } from '../domain/channel-group';
 import { bestTakeable } from '../domain/queue-order';
+import type { Offers } from './offers';
 import type { Router } from './router';
+import type { WaitEscalator } from './wait-escalator';
 
 export interface SweeperDeps {
   router: Router;
+  offers: Offers;
+  escalator: WaitEscalator;
   agents: AgentRepository;
   slots: SlotRepository;
   states: RoutingStateRepository;
@@ -31,8 +35,8 @@ const RECONCILE_WINDOW_MS = 10 * 60_000;
 /**
  * The periodic safety net every replica runs (all of its steps are
  * conditional updates, so replicas may overlap): heartbeat expiry, requeue of
- * offline agents' work, unpublished events, and waiting conversations that
- * missed a wake-up.
+ * offline agents' work, expired offers, escalation steps and SLA breaches,
+ * unpublished events, and waiting conversations that missed a wake-up.
  */
 export class RoutingSweeper {
   private timer?: NodeJS.Timeout;
@@ -78,19 +82,18 @@ export class RoutingSweeper {
       await router.requeueAgent(agent.tenantId, agent.agentId, 'agent offline');
     }
     await this.reconcile(held, grace);
+    await this.deps.offers.expire(BATCH);
+    await this.deps.escalator.escalate(now, BATCH);
+    await this.deps.escalator.reportBreaches(now, BATCH);
     for (const state of await states.withPendingEvents(grace, BATCH)) {
       if (this.stopped) return;
       await router.flush(state);
-    }
-    for (const slot of await slots.unannounced(grace, BATCH)) {
-      if (this.stopped) return;
-      await router.announce(slot, slot, 'assignment confirmed');
     }
     this.deps.onSweep();
     for (const tenantId of await states.tenantsWithQueue()) {
       for (const group of CHANNEL_GROUPS) {
         if (this.stopped) return;
-        await this.drain(tenantId, group, cutoff);
+        await this.drain(tenantId, group, cutoff, now);
       }
     }
   }
@@ -118,9 +121,10 @@ export class RoutingSweeper {
       const state = current.get(slot.conversationKey);
       const closure = closures.get(slot.conversationKey);
       if (!state || state.state === 'closed' || (closure && closure.version >= state.lifecycleVersion)) {
-        if (await slots.release(slot)) await router.pullFor(slot.tenantId, slot.agentId, [slot.group]);
-      } else if (state.state !== 'assigned' || state.agentId !== slot.agentId) {
-        await states.markAssigned(state, slot.agentId, slot.decisionId, new Date());
+        await router.freed(slot);
+      } else {
+        // Announces (again, same id) and records an assignment a crash or lost rewrite left unrecorded.
+        await router.confirm(state, slot);
       }
     }
     for (const state of await states.assignedBefore(grace, SLOT_SCAN)) {
@@ -131,16 +135,17 @@ export class RoutingSweeper {
   }
 
   /** Offers waiting conversations (one read of the queue) to the available agents with room, best first. */
-  private async drain(tenantId: string, group: ChannelGroup, cutoff: Date): Promise<void> {
+  private async drain(tenantId: string, group: ChannelGroup, cutoff: Date, now: Date): Promise<void> {
     const loads = await this.deps.slots.loads(tenantId);
     const free = (await this.deps.agents.available(tenantId, cutoff))
       .map((agent) => ({ agent, room: agent.capacity[group] - (loads.get(agent.agentId)?.[group] ?? 0) }))
       .filter(({ room }) => room > 0);
     if (free.length === 0) return;
-    const waiting = await this.deps.states.queued(tenantId, group, QUEUE_WINDOW);
+    // Undecided ones (new, requeued, escalated) are the dispatcher's, which this sweep just woke.
+    const waiting = (await this.deps.states.queued(tenantId, group, QUEUE_WINDOW)).filter((s) => s.queueAnnounced);
     for (const { agent, room: initial } of free) {
       for (let room = initial; room > 0 && waiting.length > 0 && !this.stopped; room--) {
-        const best = bestTakeable(waiting, agent.skills);
+        const best = bestTakeable(waiting, toSnapshot(agent), now);
         if (!best) break;
         waiting.splice(waiting.indexOf(best), 1);
         await this.deps.router.route(best, 'sweep', agent.agentId);

@@ -10,6 +10,7 @@ export type SkillLevels = Record<string, number>;
 export interface AgentSnapshot {
   agentId: string;
   skills: SkillLevels;
+  teams: string[];
   capacity: GroupCounts;
   load: GroupCounts;
   presence: Presence;
@@ -25,4 +26,9 @@ export function hasSkills(agentSkills: SkillLevels, required: SkillLevels): bool
 /** Online and heard from within the heartbeat TTL: only then may work be handed over. */
 export function isAvailable(agent: Pick<AgentSnapshot, 'presence' | 'heartbeatAt'>, now: Date, ttlMs: number): boolean {
   return agent.presence === 'online' && agent.heartbeatAt.getTime() >= now.getTime() - ttlMs;
+}
+
+/** An agent qualifies for a team-bound conversation only as a member of one of its teams (empty: any team). */
+export function inTeams(agentTeams: readonly string[], teams: readonly string[] | undefined): boolean {
+  return !teams || teams.length === 0 || teams.some((team) => agentTeams.includes(team));
 }

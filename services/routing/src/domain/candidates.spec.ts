@@ -7,6 +7,7 @@ function agent(agentId: string, overrides: Partial<AgentSnapshot> = {}): AgentSn
   return {
     agentId,
     skills: {},
+    teams: [],
     capacity: { email: 8, messaging: 3 },
     load: { email: 0, messaging: 0 },
     presence: 'online',
@@ -82,5 +83,39 @@ describe('evaluateCandidates', () => {
     const result = evaluateCandidates([agent('x', { presence: 'offline' })], messaging(), context);
     expect(result.order).toEqual([]);
     expect(result.tieBreak).toBe('no eligible agent');
+  });
+
+  it('keeps agents outside the teams and those who declined out', () => {
+    const result = evaluateCandidates(
+      [
+        agent('billing', { teams: ['billing'] }),
+        agent('sales', { teams: ['sales'] }),
+        agent('declined', { teams: ['billing'] }),
+      ],
+      { ...messaging(), teams: ['billing'], excludedAgentIds: ['declined'] },
+      context,
+    );
+    expect(result.order).toEqual(['billing']);
+    const reasons = Object.fromEntries(result.candidates.map((c) => [c.agentId, c.exclusions.map((e) => e.reason)]));
+    expect(reasons).toEqual({ billing: [], sales: ['team'], declined: ['declined'] });
+  });
+
+  it('holds the conversation for a full sticky agent until the hold runs out', () => {
+    const agents = [agent('free'), agent('sticky', { load: { email: 0, messaging: 3 } })];
+    const until = new Date(now.getTime() + 30_000);
+    const held = evaluateCandidates(agents, messaging(), {
+      ...context,
+      stickyAgentId: 'sticky',
+      stickyHoldUntil: until,
+    });
+    expect(held.order).toEqual([]);
+    expect(held.tieBreak).toMatch(/held for sticky/);
+    expect(held.candidates.find((c) => c.agentId === 'free')?.exclusions.map((e) => e.reason)).toEqual(['sticky_hold']);
+    const expired = { ...context, stickyAgentId: 'sticky', stickyHoldUntil: new Date(now.getTime() - 1) };
+    expect(evaluateCandidates(agents, messaging(), expired).order).toEqual(['free']);
+    const away = [agent('free'), agent('sticky', { presence: 'away', load: { email: 0, messaging: 3 } })];
+    expect(
+      evaluateCandidates(away, messaging(), { ...context, stickyAgentId: 'sticky', stickyHoldUntil: until }).order,
+    ).toEqual(['free']);
   });
 });

@@ -1,8 +1,16 @@
 import type { SkillLevels } from './agent';
-import { type AgentSnapshot, isAvailable } from './agent';
+import { type AgentSnapshot, inTeams, isAvailable } from './agent';
 import type { ChannelGroup } from './channel-group';
 
-export type ExclusionReason = 'presence' | 'heartbeat' | 'skill' | 'level' | 'capacity';
+export type ExclusionReason =
+  | 'presence'
+  | 'heartbeat'
+  | 'skill'
+  | 'level'
+  | 'capacity'
+  | 'team'
+  | 'declined'
+  | 'sticky_hold';
 
 export interface Exclusion {
   reason: ExclusionReason;
@@ -25,6 +33,10 @@ export interface CandidateEvaluation {
 export interface Requirement {
   group: ChannelGroup;
   requiredSkills: SkillLevels;
+  /** Only members of these teams (empty or absent: any team). */
+  teams?: readonly string[];
+  /** Agents who declined it or let its offer time out. */
+  excludedAgentIds?: readonly string[];
 }
 
 export interface EvaluationContext {
@@ -32,6 +44,8 @@ export interface EvaluationContext {
   heartbeatTtlMs: number;
   /** The agent who last served the customer: first choice while they qualify. */
   stickyAgentId?: string;
+  /** Until then, a sticky agent who qualifies but is full is waited for: nobody else is eligible. */
+  stickyHoldUntil?: Date;
 }
 
 export interface Evaluation {
@@ -50,6 +64,13 @@ export function evaluateCandidates(
   context: EvaluationContext,
 ): Evaluation {
   const evaluated = agents.map((agent) => evaluateOne(agent, requirement, context));
+  const hold = stickyHold(evaluated, context);
+  if (hold) {
+    for (const candidate of evaluated.filter((c) => c.eligible)) {
+      candidate.eligible = false;
+      candidate.exclusions.push({ reason: 'sticky_hold', detail: hold });
+    }
+  }
   const eligible = evaluated.filter((c) => c.eligible).sort(preference);
   eligible.forEach((candidate, index) => {
     candidate.rank = index + 1;
@@ -58,8 +79,18 @@ export function evaluateCandidates(
   return {
     candidates: [...eligible, ...excluded],
     order: eligible.map((c) => c.agentId),
-    tieBreak: describeTieBreak(eligible[0], eligible[1]),
+    tieBreak: hold ?? describeTieBreak(eligible[0], eligible[1]),
   };
+}
+
+/** The sticky agent is online and qualified but full, and the hold has not run out: wait for them. */
+function stickyHold(evaluated: readonly CandidateEvaluation[], context: EvaluationContext): string | undefined {
+  const until = context.stickyHoldUntil;
+  if (!until || until <= context.now) return undefined;
+  const sticky = evaluated.find((c) => c.sticky);
+  const onlyFull = sticky?.exclusions.length === 1 && sticky.exclusions[0]?.reason === 'capacity';
+  if (!sticky || !onlyFull) return undefined;
+  return `held for ${sticky.agentId}, who last served the customer, until ${until.toISOString()}`;
 }
 
 function evaluateOne(agent: AgentSnapshot, requirement: Requirement, context: EvaluationContext): CandidateEvaluation {
@@ -74,6 +105,12 @@ function evaluateOne(agent: AgentSnapshot, requirement: Requirement, context: Ev
     const has = agent.skills[skill];
     if (has === undefined) exclusions.push({ reason: 'skill', detail: `lacks ${skill}` });
     else if (has < level) exclusions.push({ reason: 'level', detail: `${skill} ${has} < ${level}` });
+  }
+  if (!inTeams(agent.teams, requirement.teams)) {
+    exclusions.push({ reason: 'team', detail: `not in ${requirement.teams?.join(', ')}` });
+  }
+  if (requirement.excludedAgentIds?.includes(agent.agentId)) {
+    exclusions.push({ reason: 'declined', detail: 'declined or let the offer time out' });
   }
   const load = agent.load[group] ?? 0;
   const capacity = agent.capacity[group] ?? 0;

@@ -19,14 +19,17 @@ const noMatch: RoutingPolicy['rules'][number]['match'] = {
   customerAttributes: {},
 };
 
+const timings = { escalation: [], stickyWaitSeconds: 0, offerTimeoutSeconds: 0 };
 const policy: RoutingPolicy = {
   version: 3,
   defaultPriority: 1,
+  ...timings,
   rules: [
     {
       name: 'french',
       match: { ...noMatch, languages: ['FR'] },
       requiredSkills: { french: 4 },
+      optionalSkills: { german: 2 },
       priority: 2,
       team: 'emea',
     },
@@ -34,6 +37,7 @@ const policy: RoutingPolicy = {
       name: 'billing',
       match: { ...noMatch, keywords: ['invoice'] },
       requiredSkills: { billing: 3, french: 6 },
+      optionalSkills: { german: 5 },
       priority: 5,
       team: '',
     },
@@ -41,6 +45,7 @@ const policy: RoutingPolicy = {
       name: 'email-only',
       match: { ...noMatch, channels: [Channel.CHANNEL_EMAIL] },
       requiredSkills: { email: 1 },
+      optionalSkills: {},
       priority: 9,
       team: '',
     },
@@ -51,6 +56,7 @@ describe('routing policy', () => {
   it('merges every matching rule: highest level per skill, highest priority, first team', () => {
     expect(requirementsFor(policy, facts)).toEqual({
       requiredSkills: { french: 6, billing: 3 },
+      optionalSkills: { german: 5 },
       priority: 5,
       team: 'emea',
       matchedRules: ['french', 'billing'],
@@ -76,12 +82,14 @@ describe('routing policy', () => {
   it('refuses a policy with every problem named, and warns about skills nobody has', () => {
     const bad: Omit<RoutingPolicy, 'version'> = {
       defaultPriority: 0,
+      ...timings,
       rules: [
-        { name: '', match: noMatch, requiredSkills: { billing: 0 }, priority: 1, team: '' },
+        { name: '', match: noMatch, requiredSkills: { billing: 0 }, optionalSkills: {}, priority: 1, team: '' },
         {
           name: 'x',
           match: { ...noMatch, keywords: [' '] },
           requiredSkills: { 'bad skill': 3 },
+          optionalSkills: {},
           priority: 1.5,
           team: '',
         },
@@ -100,8 +108,28 @@ describe('routing policy', () => {
         'rules[1].priority',
       ]);
     }
-    expect(validatePolicy(policy, new Set(['french', 'billing']))).toEqual([
+    expect(validatePolicy(policy, new Set(['french', 'billing', 'german']))).toEqual([
       'rules[2].required_skills.email: no agent has skill email',
     ]);
+  });
+
+  it('refuses escalation steps out of order or without effect, and negative waits', () => {
+    const step = { afterSeconds: 60, dropOptionalSkills: true, lowerLevelsBy: 0, widenToTeam: '' };
+    try {
+      validatePolicy({
+        ...policy,
+        stickyWaitSeconds: -1,
+        offerTimeoutSeconds: 1.5,
+        escalation: [step, { ...step, afterSeconds: 60 }, { ...step, afterSeconds: 90, dropOptionalSkills: false }],
+      });
+      throw new Error('accepted');
+    } catch (error: unknown) {
+      expect((error as InvalidArgumentError).details?.map((d) => `${d.field}: ${d.reason}`)).toEqual([
+        'sticky_wait_seconds: whole seconds 0-604800',
+        'offer_timeout_seconds: whole seconds 0-604800',
+        'escalation[1].after_seconds: must be later than the step before',
+        'escalation[2]: a step must drop optional skills, lower levels or widen to a team',
+      ]);
+    }
   });
 });

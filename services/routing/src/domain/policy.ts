@@ -1,6 +1,7 @@
 import { Channel } from '@omni/contracts';
 import { type FieldViolation, InvalidArgumentError } from '@omni/errors';
 import type { SkillLevels } from './agent';
+import type { EscalationStep } from './escalation';
 
 export interface RuleMatch {
   channels: Channel[];
@@ -14,6 +15,8 @@ export interface RoutingRule {
   name: string;
   match: RuleMatch;
   requiredSkills: SkillLevels;
+  /** Required too until an escalation step drops them. */
+  optionalSkills: SkillLevels;
   priority: number;
   team: string;
 }
@@ -22,6 +25,11 @@ export interface RoutingPolicy {
   version: number;
   rules: RoutingRule[];
   defaultPriority: number;
+  escalation: EscalationStep[];
+  /** How long a conversation waits for its last agent while that agent is full (0: never). */
+  stickyWaitSeconds: number;
+  /** Offer mode when above 0: seconds the chosen agent has to accept. */
+  offerTimeoutSeconds: number;
 }
 
 /** What a conversation brings to the policy: its ConversationOpened facts. */
@@ -36,6 +44,7 @@ export interface OpenedFacts {
 
 export interface Requirements {
   requiredSkills: SkillLevels;
+  optionalSkills: SkillLevels;
   priority: number;
   team: string;
   matchedRules: string[];
@@ -46,11 +55,15 @@ export interface Requirements {
 export const DEFAULT_POLICY: RoutingPolicy = {
   version: 0,
   defaultPriority: 0,
+  escalation: [],
+  stickyWaitSeconds: 0,
+  offerTimeoutSeconds: 0,
   rules: [
     {
       name: 'vip-first',
       match: { channels: [], inboxIds: [], languages: [], keywords: [], customerAttributes: { tier: 'vip' } },
       requiredSkills: {},
+      optionalSkills: {},
       priority: 10,
       team: '',
     },
@@ -62,6 +75,7 @@ const SKILL_NAME = /^[a-z0-9][a-z0-9_.:-]{0,63}$/i;
 /** Every matching rule adds its skills (highest level wins); the highest matching priority applies. */
 export function requirementsFor(policy: RoutingPolicy, facts: OpenedFacts): Requirements {
   const requiredSkills: SkillLevels = {};
+  const optionalSkills: SkillLevels = {};
   let priority: number | undefined;
   let team = '';
   const matchedRules: string[] = [];
@@ -71,11 +85,15 @@ export function requirementsFor(policy: RoutingPolicy, facts: OpenedFacts): Requ
     for (const [skill, level] of Object.entries(rule.requiredSkills)) {
       requiredSkills[skill] = Math.max(requiredSkills[skill] ?? 0, level);
     }
+    for (const [skill, level] of Object.entries(rule.optionalSkills)) {
+      optionalSkills[skill] = Math.max(optionalSkills[skill] ?? 0, level);
+    }
     priority = Math.max(priority ?? Number.NEGATIVE_INFINITY, rule.priority);
     if (!team && rule.team) team = rule.team;
   }
   return {
     requiredSkills,
+    optionalSkills,
     priority: priority ?? policy.defaultPriority,
     team,
     matchedRules,
@@ -109,11 +127,14 @@ export function validatePolicy(policy: Omit<RoutingPolicy, 'version'>, knownSkil
     if (!rule.name.trim()) details.push({ field: `${at}.name`, reason: 'required' });
     else if (names.has(rule.name)) details.push({ field: `${at}.name`, reason: `duplicate rule name ${rule.name}` });
     names.add(rule.name);
-    for (const [skill, level] of Object.entries(rule.requiredSkills)) {
-      const field = `${at}.required_skills.${skill}`;
-      if (!SKILL_NAME.test(skill)) details.push({ field, reason: 'skill names are letters, digits and _ . : -' });
-      if (!Number.isInteger(level) || level < 1 || level > 10) details.push({ field, reason: 'level must be 1-10' });
-      if (knownSkills && !knownSkills.has(skill)) warnings.push(`${field}: no agent has skill ${skill}`);
+    for (const kind of ['required_skills', 'optional_skills'] as const) {
+      const skills = kind === 'required_skills' ? rule.requiredSkills : rule.optionalSkills;
+      for (const [skill, level] of Object.entries(skills)) {
+        const field = `${at}.${kind}.${skill}`;
+        if (!SKILL_NAME.test(skill)) details.push({ field, reason: 'skill names are letters, digits and _ . : -' });
+        if (!Number.isInteger(level) || level < 1 || level > 10) details.push({ field, reason: 'level must be 1-10' });
+        if (knownSkills && !knownSkills.has(skill)) warnings.push(`${field}: no agent has skill ${skill}`);
+      }
     }
     if (rule.match.channels.some((c) => c === Channel.CHANNEL_UNSPECIFIED || !(c in Channel))) {
       details.push({ field: `${at}.match.channels`, reason: 'unknown channel' });
@@ -122,6 +143,35 @@ export function validatePolicy(policy: Omit<RoutingPolicy, 'version'>, knownSkil
       details.push({ field: `${at}.match.keywords`, reason: 'empty keyword' });
     if (!Number.isInteger(rule.priority)) details.push({ field: `${at}.priority`, reason: 'must be an integer' });
   });
+  details.push(...validateTimings(policy));
   if (details.length > 0) throw new InvalidArgumentError('invalid routing policy', { details });
   return warnings;
+}
+
+const MAX_SECONDS = 7 * 86_400;
+
+function validateTimings(policy: Omit<RoutingPolicy, 'version'>): FieldViolation[] {
+  const details: FieldViolation[] = [];
+  const seconds = (field: string, value: number, min: number) => {
+    if (!Number.isInteger(value) || value < min || value > MAX_SECONDS) {
+      details.push({ field, reason: `whole seconds ${min}-${MAX_SECONDS}` });
+    }
+  };
+  seconds('sticky_wait_seconds', policy.stickyWaitSeconds, 0);
+  seconds('offer_timeout_seconds', policy.offerTimeoutSeconds, 0);
+  policy.escalation.forEach((step, index) => {
+    const at = `escalation[${index}]`;
+    seconds(`${at}.after_seconds`, step.afterSeconds, 1);
+    const previous = policy.escalation[index - 1];
+    if (previous && step.afterSeconds <= previous.afterSeconds) {
+      details.push({ field: `${at}.after_seconds`, reason: 'must be later than the step before' });
+    }
+    if (!Number.isInteger(step.lowerLevelsBy) || step.lowerLevelsBy < 0 || step.lowerLevelsBy > 9) {
+      details.push({ field: `${at}.lower_levels_by`, reason: 'an integer 0-9' });
+    }
+    if (!step.dropOptionalSkills && step.lowerLevelsBy === 0 && !step.widenToTeam.trim()) {
+      details.push({ field: at, reason: 'a step must drop optional skills, lower levels or widen to a team' });
+    }
+  });
+  return details;
 }

@@ -30,9 +30,26 @@ describe('queue order', () => {
       entry('needs-billing', { priority: 1, requiredSkills: { billing: 2 } }),
       entry('anyone'),
     ];
-    expect(bestTakeable(entries, { billing: 4 })?.conversationId).toBe('needs-billing');
-    expect(bestTakeable(entries, { french: 3 })?.conversationId).toBe('needs-french');
-    expect(bestTakeable(entries, { french: 2 })?.conversationId).toBe('anyone');
-    expect(bestTakeable([entries[0] as QueueEntry], {})).toBeUndefined();
+    const taker = (skills: Record<string, number>) => ({ agentId: 'a', skills, teams: [] });
+    expect(bestTakeable(entries, taker({ billing: 4 }), t(0))?.conversationId).toBe('needs-billing');
+    expect(bestTakeable(entries, taker({ french: 3 }), t(0))?.conversationId).toBe('needs-french');
+    expect(bestTakeable(entries, taker({ french: 2 }), t(0))?.conversationId).toBe('anyone');
+    expect(bestTakeable([entries[0] as QueueEntry], taker({}), t(0))).toBeUndefined();
+  });
+
+  it('skips entries of other teams, declined ones, and ones held for another agent', () => {
+    const entries = [
+      entry('team', { priority: 3, teams: ['billing'] }),
+      entry('declined', { priority: 2, excludedAgentIds: ['a'] }),
+      entry('held', { priority: 1, lastAgentId: 'b', stickyUntil: t(10) }),
+      entry('anyone'),
+    ];
+    const a = { agentId: 'a', skills: {}, teams: ['sales'] };
+    expect(bestTakeable(entries, a, t(5))?.conversationId).toBe('anyone');
+    expect(bestTakeable(entries, a, t(11))?.conversationId).toBe('held');
+    expect(bestTakeable(entries, { agentId: 'b', skills: {}, teams: ['billing'] }, t(5))?.conversationId).toBe('team');
+    expect(bestTakeable(entries.slice(1), { agentId: 'b', skills: {}, teams: [] }, t(5))?.conversationId).toBe(
+      'declined',
+    );
   });
 });

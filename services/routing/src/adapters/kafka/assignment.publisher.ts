@@ -6,6 +6,8 @@ const ACTIONS: Record<PendingAssignmentEvent['action'], AssignmentAction> = {
   assigned: AssignmentAction.ASSIGNMENT_ACTION_ASSIGNED,
   queued: AssignmentAction.ASSIGNMENT_ACTION_QUEUED,
   unassigned: AssignmentAction.ASSIGNMENT_ACTION_UNASSIGNED,
+  offered: AssignmentAction.ASSIGNMENT_ACTION_OFFERED,
+  sla_breached: AssignmentAction.ASSIGNMENT_ACTION_SLA_BREACHED,
 };
 
 export interface OutboxEntry {

@@ -17,6 +17,7 @@ export function toSnapshot(doc: AgentDocument, load: GroupCounts = zeroCounts())
   return {
     agentId: doc.agentId,
     skills: doc.skills,
+    teams: doc.teams ?? [],
     capacity: doc.capacity,
     load,
     presence: doc.presence,
@@ -91,9 +92,9 @@ export class AgentRepository {
     return docs.map((doc) => toSnapshot(doc, loads.get(doc.agentId)));
   }
 
-  /** Recorded for the longest-idle tie-break; a plain write, since the last writer is right anyway. */
-  async touchAssigned(tenantId: string, agentId: string, now: Date): Promise<void> {
-    await this.agents.updateOne({ _id: agentKey(tenantId, agentId) }, { $set: { lastAssignedAt: now } });
+  /** Keeps the latest assignment time for the longest-idle tie-break once its slot is gone ($max: order-proof). */
+  async noteAssigned(tenantId: string, agentId: string, claimedAt: Date): Promise<void> {
+    await this.agents.updateOne({ _id: agentKey(tenantId, agentId) }, { $max: { lastAssignedAt: claimedAt } });
   }
 
   /** Sets presence; going online also counts as a heartbeat. Returns the agent before and after. */

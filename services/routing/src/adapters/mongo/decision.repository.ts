@@ -13,9 +13,9 @@ export class DecisionRepository {
   /** Idempotent: the id is derived from the conversation, its route version and the outcome. */
   async save(decision: DecisionDocument): Promise<void> {
     try {
-      await this.decisions.replaceOne({ _id: decision._id }, decision, { upsert: true });
+      // An insert, the cheap write: a decision id is new unless a replica or a retry took the same decision.
+      await this.decisions.insertOne(decision);
     } catch (error: unknown) {
-      // Two replicas upserting the same decision at once: the second insert loses; replace what the first wrote.
       if (!isDuplicateKeyError(error)) throw error;
       await this.decisions.replaceOne({ _id: decision._id }, decision);
     }

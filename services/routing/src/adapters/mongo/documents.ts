@@ -1,6 +1,7 @@
 import type { Presence, SkillLevels } from '../../domain/agent';
 import type { CandidateEvaluation } from '../../domain/candidates';
 import type { ChannelGroup, GroupCounts } from '../../domain/channel-group';
+import type { EscalationStep } from '../../domain/escalation';
 import type { RoutingRule } from '../../domain/policy';
 
 export const Collections = {
@@ -10,6 +11,7 @@ export const Collections = {
   decisions: 'decisions',
   policies: 'routing_policies',
   closures: 'routing_closures',
+  releases: 'routing_releases',
 } as const;
 
 /** One agent's profile and presence. Its load lives in `agent_slots`, one document per conversation held. */
@@ -48,17 +50,21 @@ export interface SlotDocument {
   conversationKey: string;
   conversationId: string;
   claimedAt: Date;
-  /** The AssignmentEvent announcing this assignment, and whether Kafka acknowledged it. */
+  /** The AssignmentEvent announcing this assignment; the state records it once Kafka acknowledged it. */
   eventId: string;
   decisionId: string;
-  announced: boolean;
+  escalationStep?: number;
+  /** Offer mode: the agent must accept before then, or the conversation moves on. */
+  offerExpiresAt?: Date;
+  /** When the agent accepted the offer (its ASSIGNED event follows). */
+  acceptedAt?: Date;
 }
 
 export type RoutingStateName = 'queued' | 'assigned' | 'closed';
 
 /** An AssignmentEvent waiting in the state document until Kafka acknowledged it (the outbox). */
 export interface PendingAssignmentEvent {
-  action: 'assigned' | 'queued' | 'unassigned';
+  action: 'assigned' | 'queued' | 'unassigned' | 'offered' | 'sla_breached';
   agentId: string;
   previousAgentId: string;
   decisionId: string;
@@ -74,7 +80,24 @@ export interface RoutingStateDocument {
   conversationId: string;
   state: RoutingStateName;
   group: ChannelGroup;
+  /** The effective requirement at the current escalation step. */
   requiredSkills: SkillLevels;
+  /** Only agents of these teams (empty: any); widened by escalation. */
+  teams?: string[];
+  /** What the policy asked for before escalation. */
+  baseRequiredSkills?: SkillLevels;
+  optionalSkills?: SkillLevels;
+  escalation?: EscalationStep[];
+  escalationStep?: number;
+  /** When the next escalation step falls due; null after the last. */
+  escalationDueAt?: Date | null;
+  /** Held for `lastAgentId` until then while that agent is full. */
+  stickyUntil?: Date | null;
+  offerTimeoutSeconds?: number;
+  /** Agents who declined it or let an offer time out during this wait. */
+  excludedAgentIds?: string[];
+  /** The SLA_BREACHED event of this wait was recorded. */
+  slaBreached?: boolean;
   priority: number;
   team: string;
   policyVersion: number;
@@ -82,6 +105,8 @@ export interface RoutingStateDocument {
   /** When the conversation first waited; a requeue keeps it, a reopen starts a new wait. */
   enqueuedAt: Date;
   agentId: string | null;
+  /** The slot event (ASSIGNED or OFFERED) Kafka acknowledged for the current assignment. */
+  announcedEventId?: string;
   lastAgentId: string;
   /** The queue decision for the current wait was stored and announced. */
   queueAnnounced: boolean;
@@ -114,12 +139,14 @@ export interface DecisionDocument {
   tenantId: string;
   conversationId: string;
   trigger: string;
-  outcome: 'assigned' | 'queued';
+  outcome: 'assigned' | 'queued' | 'offered';
   agentId: string;
   group: ChannelGroup;
   requiredSkills: SkillLevels;
   priority: number;
   candidates: (CandidateEvaluation & { claimLost: boolean })[];
+  /** Candidates beyond the stored ones (all excluded or ranked lowest). */
+  omittedCandidates?: number;
   tieBreak: string;
   policyVersion: number;
   escalationStep: number;
@@ -134,7 +161,19 @@ export interface PolicyDocument {
   version: number;
   rules: RoutingRule[];
   defaultPriority: number;
+  escalation?: EscalationStep[];
+  stickyWaitSeconds?: number;
+  offerTimeoutSeconds?: number;
   updatedAt: Date;
+}
+
+/** Insert-only record of capacity freed by a resolution, for the estimated wait. */
+export interface ReleaseDocument {
+  _id: string;
+  tenantId: string;
+  agentId: string;
+  group: ChannelGroup;
+  releasedAt: Date;
 }
 
 export function agentKey(tenantId: string, agentId: string): string {

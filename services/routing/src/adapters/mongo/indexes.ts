@@ -10,12 +10,12 @@ export const routingIndexes: IndexPlan = {
   [Collections.slots]: [
     { key: { conversationKey: 1 }, name: 'one_slot_per_conversation', unique: true },
     { key: { tenantId: 1, agentId: 1, group: 1 }, name: 'agent_group' },
-    { key: { announced: 1 }, name: 'announced' },
   ],
   [Collections.states]: [
     { key: { tenantId: 1, state: 1, group: 1, priority: -1, slaDueAt: 1, enqueuedAt: 1 }, name: 'queue_order' },
     { key: { tenantId: 1, agentId: 1, state: 1 }, name: 'agent_state' },
     { key: { outboxCount: 1 }, name: 'outbox' },
   ],
+  [Collections.releases]: [{ key: { tenantId: 1, releasedAt: 1 }, name: 'tenant_released' }],
   [Collections.decisions]: [{ key: { tenantId: 1, conversationId: 1, decidedAt: -1 }, name: 'conversation' }],
 };

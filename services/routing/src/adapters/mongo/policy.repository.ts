@@ -29,13 +29,21 @@ export class PolicyRepository {
   async current(tenantId: string): Promise<RoutingPolicy> {
     const doc = await this.policies.findOne({ _id: tenantId });
     if (!doc) return DEFAULT_POLICY;
-    return { version: doc.version, rules: doc.rules, defaultPriority: doc.defaultPriority };
+    return {
+      version: doc.version,
+      // Rules stored before optional skills existed have none.
+      rules: doc.rules.map((rule) => ({ ...rule, optionalSkills: rule.optionalSkills ?? {} })),
+      defaultPriority: doc.defaultPriority,
+      escalation: doc.escalation ?? [],
+      stickyWaitSeconds: doc.stickyWaitSeconds ?? 0,
+      offerTimeoutSeconds: doc.offerTimeoutSeconds ?? 0,
+    };
   }
 
   /** Replaces the policy if nobody else did since `expectedVersion` (0: the default was in force). */
   async replace(tenantId: string, policy: Omit<RoutingPolicy, 'version'>, expectedVersion: number, now: Date) {
     const version = expectedVersion + 1;
-    const fields = { tenantId, version, rules: policy.rules, defaultPriority: policy.defaultPriority, updatedAt: now };
+    const fields = { ...policy, tenantId, version, updatedAt: now };
     if (expectedVersion === 0) {
       try {
         await this.policies.insertOne({ _id: tenantId, ...fields });

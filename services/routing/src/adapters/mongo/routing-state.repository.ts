@@ -2,6 +2,7 @@ import { isDuplicateKeyError, type Store } from '@omni/store';
 import type { Collection } from 'mongodb';
 import type { SkillLevels } from '../../domain/agent';
 import type { ChannelGroup } from '../../domain/channel-group';
+import type { EffectiveRequirement, EscalationStep } from '../../domain/escalation';
 import {
   type ClosureDocument,
   Collections,
@@ -15,6 +16,13 @@ export interface OpenInput {
   conversationId: string;
   group: ChannelGroup;
   requiredSkills: SkillLevels;
+  teams: string[];
+  baseRequiredSkills: SkillLevels;
+  optionalSkills: SkillLevels;
+  escalation: EscalationStep[];
+  escalationDueAt: Date | null;
+  stickyUntil: Date | null;
+  offerTimeoutSeconds: number;
   priority: number;
   team: string;
   policyVersion: number;
@@ -33,6 +41,8 @@ export interface Transition {
   event: PendingAssignmentEvent;
   /** Only for a requeue: the agent the conversation must still be assigned to. */
   fromAgentId?: string;
+  /** The agent declined the offer or let it time out: not offered again during this wait. */
+  excludeAgentId?: string;
 }
 
 /**
@@ -95,17 +105,29 @@ export class RoutingStateRepository {
     const closure = await this.closures.findOne({ _id });
     if (closure && closure.version >= input.eventVersion) return this.states.findOne({ _id });
     const { eventVersion, ...fields } = input;
-    const waiting = { ...fields, state: 'queued' as const, agentId: null, queueAnnounced: false, updatedAt: now };
+    // A new wait: no escalation step, breach or declined agent carries over from a previous one.
+    const waiting = {
+      ...fields,
+      state: 'queued' as const,
+      agentId: null,
+      queueAnnounced: false,
+      escalationStep: 0,
+      slaBreached: false,
+      excludedAgentIds: [],
+      updatedAt: now,
+    };
+    const fresh: RoutingStateDocument = {
+      _id,
+      ...waiting,
+      routeVersion: 0,
+      lifecycleVersion: eventVersion,
+      decisionId: '',
+      outbox: {},
+      outboxCount: 0,
+    };
     try {
-      await this.states.insertOne({
-        _id,
-        ...waiting,
-        routeVersion: 0,
-        lifecycleVersion: eventVersion,
-        decisionId: '',
-        outbox: {},
-        outboxCount: 0,
-      });
+      await this.states.insertOne(fresh);
+      return fresh;
     } catch (error: unknown) {
       if (!isDuplicateKeyError(error)) throw error;
       // A reopen: only after a closure, judged by the closure record rather than the state field,
@@ -158,6 +180,7 @@ export class RoutingStateRepository {
         trigger: 'closed',
         group: 'messaging',
         requiredSkills: {},
+        teams: [],
         priority: 0,
         team: '',
         policyVersion: 0,
@@ -198,15 +221,81 @@ export class RoutingStateRepository {
       Object.assign(filter, { state: 'queued', queueAnnounced: false });
       set.queueAnnounced = true;
     }
-    const result = await this.states.updateOne(filter, { $set: set, $inc: { routeVersion: 1, outboxCount: 1 } });
+    const update: Record<string, unknown> = { $set: set, $inc: { routeVersion: 1, outboxCount: 1 } };
+    if (change.excludeAgentId) update.$addToSet = { excludedAgentIds: change.excludeAgentId };
+    const result = await this.states.updateOne(filter, update);
+    return result.modifiedCount === 1;
+  }
+
+  /**
+   * Applies the next escalation step to a waiting conversation whose current
+   * step was decided, and makes it undecided again so the dispatcher takes
+   * (and announces) a decision at the new step.
+   */
+  async escalate(
+    current: RoutingStateDocument,
+    step: number,
+    requirement: EffectiveRequirement,
+    nextDueAt: Date | null,
+    now: Date,
+  ): Promise<boolean> {
+    const result = await this.states.updateOne(
+      { _id: current._id, routeVersion: current.routeVersion, state: 'queued', queueAnnounced: true },
+      {
+        $set: {
+          escalationStep: step,
+          requiredSkills: requirement.requiredSkills,
+          teams: requirement.teams,
+          escalationDueAt: nextDueAt,
+          queueAnnounced: false,
+          trigger: 'escalated',
+          updatedAt: now,
+        },
+        $inc: { routeVersion: 1 },
+      },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** Waiting conversations whose next escalation step is due (and whose current step was decided). */
+  escalationDue(now: Date, limit: number): Promise<RoutingStateDocument[]> {
+    return this.states
+      .find({ state: 'queued', queueAnnounced: true, escalationDueAt: { $lt: now } })
+      .limit(limit)
+      .toArray();
+  }
+
+  /** Waiting conversations past their SLA due time whose breach was not recorded yet. */
+  slaDue(now: Date, limit: number): Promise<RoutingStateDocument[]> {
+    return this.states
+      .find({ state: 'queued', slaDueAt: { $lt: now }, slaBreached: { $ne: true } })
+      .limit(limit)
+      .toArray();
+  }
+
+  /** Records the breach with its event in the outbox, once per wait; false if it was recorded already. */
+  async recordSlaBreach(current: RoutingStateDocument, eventId: string, event: PendingAssignmentEvent) {
+    const result = await this.states.updateOne(
+      { _id: current._id, state: 'queued', slaBreached: { $ne: true } },
+      { $set: { slaBreached: true, [`outbox.${eventId}`]: event }, $inc: { outboxCount: 1 } },
+    );
     return result.modifiedCount === 1;
   }
 
   /** Records the assignment a slot claim made, unless the conversation closed meanwhile. */
-  async markAssigned(current: RoutingStateDocument, agentId: string, decisionId: string, now: Date): Promise<void> {
+  async markAssigned(
+    current: RoutingStateDocument,
+    agentId: string,
+    decisionId: string,
+    now: Date,
+    announcedEventId: string,
+  ): Promise<void> {
     await this.states.updateOne(
       { _id: current._id, state: { $ne: 'closed' } },
-      { $set: { state: 'assigned', agentId, decisionId, updatedAt: now }, $inc: { routeVersion: 1 } },
+      {
+        $set: { state: 'assigned', agentId, decisionId, announcedEventId, updatedAt: now },
+        $inc: { routeVersion: 1 },
+      },
     );
   }
 

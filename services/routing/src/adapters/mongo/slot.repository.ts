@@ -17,7 +17,11 @@ export interface ClaimInput {
   conversationId: string;
   eventId: string;
   decisionId: string;
+  escalationStep: number;
+  offerExpiresAt?: Date;
   now: Date;
+  /** Indexes known to be taken (read once for many claims); learned ones are added. Read here when absent. */
+  used?: Set<number>;
 }
 
 /** Capacity claims as inserts guarded by unique keys: the one concurrency primitive FerretDB v1 enforces. */
@@ -32,7 +36,8 @@ export class SlotRepository {
   async claim(input: ClaimInput): Promise<ClaimResult> {
     const { tenantId, agentId, group, capacity, conversationId } = input;
     const conversationKey = stateKey(tenantId, conversationId);
-    const used = new Set((await this.slots.find({ tenantId, agentId, group }).toArray()).map((s) => s.index));
+    const used =
+      input.used ?? new Set((await this.slots.find({ tenantId, agentId, group }).toArray()).map((s) => s.index));
     for (let index = 0; index < capacity; index++) {
       if (used.has(index)) continue;
       const slot: SlotDocument = {
@@ -46,17 +51,20 @@ export class SlotRepository {
         claimedAt: input.now,
         eventId: input.eventId,
         decisionId: input.decisionId,
-        announced: false,
+        escalationStep: input.escalationStep,
       };
+      if (input.offerExpiresAt) slot.offerExpiresAt = input.offerExpiresAt;
       try {
         await this.slots.insertOne(slot);
+        used.add(index);
         // The slots seen plus this one: never more than capacity, since every index is below it.
-        return { outcome: 'claimed', slot, loadAfter: used.size + 1 };
+        return { outcome: 'claimed', slot, loadAfter: used.size };
       } catch (error: unknown) {
         if (!isDuplicateKeyError(error)) throw error;
         const holder = await this.slots.findOne({ conversationKey });
         if (holder) return { outcome: 'taken', slot: holder };
         // Someone else took this index for another conversation: try the next one.
+        used.add(index);
       }
     }
     return { outcome: 'full' };
@@ -70,6 +78,12 @@ export class SlotRepository {
   async release(slot: Pick<SlotDocument, '_id' | 'conversationKey'>): Promise<boolean> {
     const result = await this.slots.deleteOne({ _id: slot._id, conversationKey: slot.conversationKey });
     return result.deletedCount === 1;
+  }
+
+  /** Frees an offered slot unless it was accepted meanwhile; true only for the caller that deleted it. */
+  async withdrawOffer(slot: Pick<SlotDocument, '_id' | 'conversationKey'>): Promise<boolean> {
+    const filter = { _id: slot._id, conversationKey: slot.conversationKey, acceptedAt: { $exists: false } };
+    return (await this.slots.deleteOne(filter)).deletedCount === 1;
   }
 
   byAgent(tenantId: string, agentId: string): Promise<SlotDocument[]> {
@@ -89,15 +103,38 @@ export class SlotRepository {
     return loads;
   }
 
-  async markAnnounced(id: string): Promise<void> {
-    await this.slots.updateOne({ _id: id }, { $set: { announced: true } });
-  }
-
-  unannounced(claimedBefore: Date, limit: number): Promise<SlotDocument[]> {
+  /** Offers past their deadline that nobody accepted. */
+  expiredOffers(now: Date, limit: number): Promise<SlotDocument[]> {
     return this.slots
-      .find({ announced: false, claimedAt: { $lt: claimedBefore } })
+      .find({ offerExpiresAt: { $lt: now }, acceptedAt: { $exists: false } })
       .limit(limit)
       .toArray();
+  }
+
+  /** Turns the offer into an assignment; false when the slot is gone (declined, expired or released). */
+  async accept(slot: SlotDocument, now: Date): Promise<boolean> {
+    const result = await this.slots.updateOne(
+      { _id: slot._id, conversationKey: slot.conversationKey },
+      { $set: { acceptedAt: slot.acceptedAt ?? now } },
+    );
+    return result.matchedCount === 1;
+  }
+
+  /** Held slot indexes per agent and group (key: agent id, NUL, group) and each agent's latest claim, in one read. */
+  async usedIndexes(tenantId: string): Promise<{ used: Map<string, Set<number>>; lastClaim: Map<string, Date> }> {
+    const used = new Map<string, Set<number>>();
+    const lastClaim = new Map<string, Date>();
+    const projection = { agentId: 1, group: 1, index: 1, claimedAt: 1 };
+    const held = await this.slots.find({ tenantId }, { projection }).toArray();
+    for (const slot of held) {
+      const latest = lastClaim.get(slot.agentId);
+      if (!latest || latest < slot.claimedAt) lastClaim.set(slot.agentId, slot.claimedAt);
+      const key = `${slot.agentId}\u0000${slot.group}`;
+      const set = used.get(key) ?? new Set<number>();
+      set.add(slot.index);
+      used.set(key, set);
+    }
+    return { used, lastClaim };
   }
 
   /** Every slot, for reconciliation with the routing states (bounded by the conversations in progress). */

@@ -26,6 +26,9 @@ const EXCLUSION_TO_PROTO: Record<DomainExclusion, ExclusionReason> = {
   skill: ExclusionReason.EXCLUSION_REASON_SKILL,
   level: ExclusionReason.EXCLUSION_REASON_LEVEL,
   capacity: ExclusionReason.EXCLUSION_REASON_CAPACITY,
+  team: ExclusionReason.EXCLUSION_REASON_TEAM,
+  declined: ExclusionReason.EXCLUSION_REASON_DECLINED,
+  sticky_hold: ExclusionReason.EXCLUSION_REASON_STICKY_HOLD,
 };
 
 export function presenceFromProto(presence: Presence): DomainPresence | undefined {
@@ -69,7 +72,8 @@ export function agentToProto(doc: AgentDocument, load: GroupCounts = { email: 0,
   };
 }
 
-export function queuedToProto(state: RoutingStateDocument): QueuedConversation {
+export function queuedToProto(state: RoutingStateDocument, estimatedWaitSeconds?: number): QueuedConversation {
+  const held = state.stickyUntil && state.lastAgentId ? state : undefined;
   return {
     conversationId: state.conversationId,
     channelGroup: state.group,
@@ -77,6 +81,11 @@ export function queuedToProto(state: RoutingStateDocument): QueuedConversation {
     requiredSkills: state.requiredSkills,
     slaDueAt: state.slaDueAt,
     enqueuedAt: state.enqueuedAt,
+    estimatedWaitSeconds,
+    escalationStep: state.escalationStep ?? 0,
+    teams: state.teams ?? [],
+    stickyAgentId: held?.lastAgentId ?? '',
+    stickyUntil: held?.stickyUntil ?? undefined,
   };
 }
 
@@ -109,6 +118,7 @@ export function decisionToProto(doc: DecisionDocument): RoutingDecision {
     decidedAt: doc.decidedAt,
     loadAfterClaim: doc.loadAfterClaim,
     capacityAtClaim: doc.capacityAtClaim,
+    omittedCandidates: doc.omittedCandidates ?? 0,
   };
 }
 
@@ -117,6 +127,9 @@ export function policyToProto(policy: RoutingPolicy): RoutingPolicyMessage {
     version: policy.version,
     defaultPriority: policy.defaultPriority,
     rules: policy.rules.map((rule) => ({ ...rule, match: { ...rule.match } })),
+    escalation: policy.escalation.map((step) => ({ ...step })),
+    stickyWaitSeconds: policy.stickyWaitSeconds,
+    offerTimeoutSeconds: policy.offerTimeoutSeconds,
   };
 }
 
@@ -125,9 +138,13 @@ export function policyFromProto(message: RoutingPolicyMessage | undefined): Omit
     throw new InvalidArgumentError('policy is required', { details: [{ field: 'policy', reason: 'required' }] });
   return {
     defaultPriority: message.defaultPriority,
+    escalation: message.escalation.map((step) => ({ ...step })),
+    stickyWaitSeconds: message.stickyWaitSeconds,
+    offerTimeoutSeconds: message.offerTimeoutSeconds,
     rules: message.rules.map((rule) => ({
       name: rule.name,
       requiredSkills: { ...rule.requiredSkills },
+      optionalSkills: { ...rule.optionalSkills },
       priority: rule.priority,
       team: rule.team,
       match: {
