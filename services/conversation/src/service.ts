@@ -1,8 +1,15 @@
 import { ApiKeyAuthenticator } from '@omni/auth';
-import { ConversationServiceService, protoSources, TopicPartitions, Topics } from '@omni/contracts';
+import {
+  ConversationServiceService,
+  CustomerServiceService,
+  protoSources,
+  TopicPartitions,
+  Topics,
+} from '@omni/contracts';
 import { authInterceptor, createGrpcServer } from '@omni/grpc';
 import { ServiceRuntime } from '@omni/runtime';
 import { conversationServer } from './adapters/grpc/conversation.server';
+import { customerServer } from './adapters/grpc/customer.server';
 import { ConversationEventsPublisher } from './adapters/kafka/conversation-events.publisher';
 import { consumeDelivery } from './adapters/kafka/delivery.consumer';
 import { consumeInbound } from './adapters/kafka/inbound.consumer';
@@ -15,8 +22,16 @@ import { ConversationQueries } from './application/conversation-queries';
 import { InboundMessageHandler } from './application/inbound-message.handler';
 import { ReplyService } from './application/reply.service';
 import { conversationEnv } from './config';
+import { customerComponents } from './customer-wiring';
 
-const TOPICS = [Topics.inbound, Topics.conversationEvents, Topics.assignments, Topics.outbound, Topics.delivery];
+const TOPICS = [
+  Topics.inbound,
+  Topics.conversationEvents,
+  Topics.assignments,
+  Topics.outbound,
+  Topics.delivery,
+  Topics.customerEvents,
+];
 
 export interface ConversationService {
   runtime: ServiceRuntime<typeof conversationEnv>;
@@ -44,6 +59,7 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
   const messages = new MessageRepository(store);
   const producer = await kafka.producer();
   const events = new ConversationEventsPublisher(producer);
+  const identity = customerComponents({ store, producer, customers, conversations, conversationEvents: events });
 
   const relay = new OutboxRelay({ messages, conversations, producer, events, logger, pollMs: config.OUTBOX_POLL_MS });
   relay.start();
@@ -55,6 +71,8 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     messages,
     events,
     subjectWindowMs: config.THREAD_SUBJECT_WINDOW_HOURS * 3_600_000,
+    senders: identity.senders,
+    follower: identity.follower,
   });
   const consumers = [await consumeInbound(kafka, inbound), await consumeDelivery(kafka, messages, logger)];
   // In parallel: each waits for its fetch in flight (up to kafkajs' maxWaitTime) before leaving the group.
@@ -65,7 +83,7 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
   const authenticator = new ApiKeyAuthenticator(store, { cacheTtlMs: config.API_KEY_CACHE_TTL_MS });
   const grpc = createGrpcServer({
     logger,
-    protoFiles: protoSources(['omni/v1/conversation_service.proto']),
+    protoFiles: protoSources(['omni/v1/conversation_service.proto', 'omni/v1/customer_service.proto']),
     interceptors: [authInterceptor(authenticator.grpcAuthenticate)],
   });
   const replies = new ReplyService({
@@ -78,6 +96,7 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     ConversationServiceService,
     conversationServer(new ConversationQueries(customers, conversations, messages), replies),
   );
+  grpc.addService(CustomerServiceService, customerServer(identity.customerService, identity.mergeService));
   const grpcPort = await grpc.start({ host: config.GRPC_HOST, port: config.GRPC_PORT });
   shutdown.add('grpc', () => grpc.shutdown(config.SHUTDOWN_GRACE_MS / 2));
   runtime.serving();

@@ -165,7 +165,7 @@ export function mail(options: MailOptions): InboundMessage {
 
 type Callback<Res> = (error: ServiceError | null, response: Res) => void;
 
-function unaryCall<Req, Res>(
+export function unaryCall<Req, Res>(
   invoke: (request: Req, metadata: Metadata, callback: Callback<Res>) => unknown,
   request: Req,
   key: string | undefined,
