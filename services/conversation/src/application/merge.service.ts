@@ -1,5 +1,5 @@
 import { deterministicId } from '@omni/contracts';
-import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '@omni/errors';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError, UnavailableError } from '@omni/errors';
 import type { ConversationEventsPublisher } from '../adapters/kafka/conversation-events.publisher';
 import type { CustomerEventsPublisher } from '../adapters/kafka/customer-events.publisher';
 import type { ConversationRepository } from '../adapters/mongo/conversation.repository';
@@ -23,7 +23,7 @@ export interface MergeDependencies {
 }
 
 /** A winner that took a new open thread while its own was being folded: give up after this many. */
-const MAX_REASSIGN_ATTEMPTS = 5;
+const MAX_REASSIGN_ATTEMPTS = 20;
 
 const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
 
@@ -192,28 +192,36 @@ export class MergeService {
   /**
    * Gives a conversation to the winner. An open one the winner cannot hold
    * open (it has an open thread already, e.g. one a racing message opened)
-   * is folded into that thread; a loop, because each fold can race again.
+   * meets that thread: the older survives. Folding and retrying come first and
+   * the slow moves after, so a stream of the winner's messages, each able to
+   * open a thread in the moment the slot is free, has little room to race.
    */
   private async giveConversation(tenantId: string, conversationId: string, winnerId: string): Promise<void> {
     const { merges } = this.deps;
-    for (let attempt = 0; attempt < MAX_REASSIGN_ATTEMPTS; attempt++) {
-      if ((await merges.reassignConversation(tenantId, conversationId, winnerId)) === 'moved') return;
+    const folded: Array<{ survivorId: string; mergedId: string }> = [];
+    let given = false;
+    for (let attempt = 0; attempt < MAX_REASSIGN_ATTEMPTS && !given; attempt++) {
+      if ((await merges.reassignConversation(tenantId, conversationId, winnerId)) === 'moved') {
+        given = true;
+        break;
+      }
       const open = await merges.openConversation(tenantId, winnerId);
       if (!open || open._id === conversationId) continue;
+      const ours = await this.deps.conversations.findById(tenantId, conversationId);
       const thread = survivingThread(
         { id: open._id, createdAt: open.createdAt },
-        {
-          id: conversationId,
-          createdAt: (await this.deps.conversations.findById(tenantId, conversationId))?.createdAt ?? new Date(),
-        },
+        { id: conversationId, createdAt: ours?.createdAt ?? new Date() },
       );
-      // The newer of the two is folded; when that is the winner's, ours takes the open slot next round.
       await merges.markConversationMerged(tenantId, thread.mergedId, thread.survivorId, winnerId);
-      await merges.moveConversationContent(tenantId, thread.mergedId, thread.survivorId);
-      await merges.recount(tenantId, thread.survivorId);
-      if (thread.mergedId === conversationId) return;
+      folded.push(thread);
+      // Ours was the newer one: it now lives on inside the winner's thread.
+      given = thread.mergedId === conversationId;
     }
-    throw new FailedPreconditionError(`conversation ${conversationId} could not join customer ${winnerId}; retry`);
+    for (const thread of folded) await merges.moveConversationContent(tenantId, thread.mergedId, thread.survivorId);
+    for (const survivorId of new Set(folded.map((t) => t.survivorId))) await merges.recount(tenantId, survivorId);
+    if (!given) {
+      throw new UnavailableError(`conversation ${conversationId} could not join customer ${winnerId} yet; retry`);
+    }
   }
 
   private async announceMerge(merge: MergeDocument): Promise<void> {
