@@ -218,7 +218,9 @@ export class MergeService {
       given = thread.mergedId === conversationId;
     }
     for (const thread of folded) await merges.moveConversationContent(tenantId, thread.mergedId, thread.survivorId);
-    for (const survivorId of new Set(folded.map((t) => t.survivorId))) await merges.recount(tenantId, survivorId);
+    // Survivors count what they gained; folded threads count nothing any more.
+    const touched = new Set(folded.flatMap((t) => [t.survivorId, t.mergedId]));
+    for (const id of touched) await merges.recount(tenantId, id);
     if (!given) {
       throw new UnavailableError(`conversation ${conversationId} could not join customer ${winnerId} yet; retry`);
     }

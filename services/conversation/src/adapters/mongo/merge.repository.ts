@@ -215,7 +215,8 @@ export class MergeRepository {
   /**
    * Sets a conversation's counters from the messages it holds. A message
    * counted concurrently by `countMessage` can be overwritten by the `$set`,
-   * so the round repeats until the messages read before and after it agree;
+   * so the round repeats until the messages read before and after it agree
+   * with each other and with what the document then holds;
    * the ids go into `appliedMessageIds`, so a later count of one is a no-op.
    */
   async recount(tenantId: string, conversationId: string): Promise<void> {
@@ -245,7 +246,22 @@ export class MergeRepository {
         },
       );
       const after = await this.contentOf(tenantId, conversationId);
-      if (sameIds(before, after)) return;
+      // FerretDB v1 can also lose this `$set` to a concurrent update: the document must show it too.
+      const stored = await this.conversations.findOne(
+        { _id: conversationId, tenantId },
+        { projection: { appliedMessageIds: 1, messageCount: 1 } },
+      );
+      const applied = { length: stored?.messageCount ?? -1, ids: stored?.appliedMessageIds ?? [] };
+      if (
+        sameIds(before, after) &&
+        applied.length === after.length &&
+        sameIds(
+          after,
+          applied.ids.map((_id) => ({ _id })),
+        )
+      ) {
+        return;
+      }
     }
   }
 
