@@ -82,8 +82,7 @@ export class KafkaClient {
     const consumer = new EventConsumer<T>(
       {
         consumer: this.kafka.consumer({
-          // Prefixed like the topics: deployments (and test files) sharing a cluster never share a group.
-          groupId: this.topicName(groupId),
+          groupId,
           sessionTimeout: 30_000,
           // A fetch returns as soon as data is there; a short wait only bounds how long shutdown waits on an idle one.
           maxWaitTimeInMs: 1_000,
