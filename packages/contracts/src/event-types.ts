@@ -1,5 +1,6 @@
 import { AssignmentEvent } from './gen/omni/v1/assignment';
 import { ConversationEvent } from './gen/omni/v1/conversation_events';
+import { CustomerEvent } from './gen/omni/v1/customer_events';
 import { DeliveryStatus } from './gen/omni/v1/delivery';
 import { InboundMessage } from './gen/omni/v1/inbound';
 import { OutboundMessage } from './gen/omni/v1/outbound';
@@ -36,3 +37,4 @@ export const OutboundMessageType = eventType('omni.v1.OutboundMessage', Outbound
 export const DeliveryStatusType = eventType('omni.v1.DeliveryStatus', DeliveryStatus);
 export const ConversationEventType = eventType('omni.v1.ConversationEvent', ConversationEvent);
 export const AssignmentEventType = eventType('omni.v1.AssignmentEvent', AssignmentEvent);
+export const CustomerEventType = eventType('omni.v1.CustomerEvent', CustomerEvent);

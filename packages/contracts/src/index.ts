@@ -2,6 +2,7 @@ export { deterministicId } from './deterministic-id';
 export {
   AssignmentEventType,
   ConversationEventType,
+  CustomerEventType,
   DeliveryStatusType,
   type EventType,
   InboundMessageType,
@@ -11,6 +12,8 @@ export * from './gen/omni/v1/assignment';
 export * from './gen/omni/v1/common';
 export * from './gen/omni/v1/conversation_events';
 export * from './gen/omni/v1/conversation_service';
+export * from './gen/omni/v1/customer_events';
+export * from './gen/omni/v1/customer_service';
 export * from './gen/omni/v1/delivery';
 export * from './gen/omni/v1/inbound';
 export * from './gen/omni/v1/outbound';

@@ -5,6 +5,7 @@ export const Topics = {
   assignments: 'omni.assignments.v1',
   outbound: 'omni.outbound.v1',
   delivery: 'omni.delivery.v1',
+  customerEvents: 'omni.customer-events.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -41,4 +42,5 @@ export const TopicPartitions: Record<TopicName, number> = {
   [Topics.assignments]: 6,
   [Topics.outbound]: 6,
   [Topics.delivery]: 6,
+  [Topics.customerEvents]: 6,
 };

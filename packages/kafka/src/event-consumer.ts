@@ -26,6 +26,11 @@ export interface ConsumedEvent<T> {
 export interface BatchInfo {
   topic: string;
   partition: number;
+  /**
+   * Keeps the group membership alive during a long batch (kafkajs throttles it
+   * to the heartbeat interval, so calling it after every message is cheap).
+   */
+  heartbeat: () => Promise<void>;
 }
 
 export type BatchHandler<T> = (events: ConsumedEvent<T>[], info: BatchInfo) => Promise<void>;
@@ -199,7 +204,7 @@ export class EventConsumer<T> {
     for (;;) {
       if (!payload.isRunning() || payload.isStale()) return 'stopped';
       try {
-        await this.withHeartbeats(payload, () => this.runHandler(events, batch));
+        await this.withHeartbeats(payload, () => this.runHandler(events, batch, payload));
         return undefined;
       } catch (error: unknown) {
         const transient = this.isTransient(error);
@@ -235,7 +240,7 @@ export class EventConsumer<T> {
     }
   }
 
-  private async runHandler(events: ConsumedEvent<T>[], batch: Batch): Promise<void> {
+  private async runHandler(events: ConsumedEvent<T>[], batch: Batch, payload: EachBatchPayload): Promise<void> {
     const first = events[0] as ConsumedEvent<T>;
     const links: Link[] = events
       .map((event) => ({ context: trace.getSpanContext(event.traceContext) }))
@@ -257,7 +262,12 @@ export class EventConsumer<T> {
       parent,
       async (span) => {
         try {
-          await this.settings.handle(events, { topic: batch.topic, partition: batch.partition });
+          await this.settings.handle(events, {
+            topic: batch.topic,
+            partition: batch.partition,
+            // A failed heartbeat (a rebalance) is for kafkajs to act on, never a reason to fail the batch.
+            heartbeat: () => payload.heartbeat().catch(() => undefined),
+          });
         } catch (error: unknown) {
           span.recordException(error instanceof Error ? error : String(error));
           span.setStatus({ code: SpanStatusCode.ERROR, message: errorText(error) });

@@ -1,8 +1,15 @@
 import { ApiKeyAuthenticator } from '@omni/auth';
-import { ConversationServiceService, protoSources, TopicPartitions, Topics } from '@omni/contracts';
+import {
+  ConversationServiceService,
+  CustomerServiceService,
+  protoSources,
+  TopicPartitions,
+  Topics,
+} from '@omni/contracts';
 import { authInterceptor, createGrpcServer } from '@omni/grpc';
 import { ServiceRuntime } from '@omni/runtime';
 import { conversationServer } from './adapters/grpc/conversation.server';
+import { customerServer } from './adapters/grpc/customer.server';
 import { watchEventsRpc } from './adapters/grpc/watch-events';
 import { mountConversationRest } from './adapters/http/conversation.rest';
 import { mountEventsSse } from './adapters/http/events.sse';
@@ -32,8 +39,16 @@ import { SnoozeSweeper } from './application/snooze-sweeper';
 import { WatchEventsService } from './application/watch-events.service';
 import { WatchHub } from './application/watch-hub';
 import { conversationEnv } from './config';
+import { customerComponents } from './customer-wiring';
 
-const TOPICS = [Topics.inbound, Topics.conversationEvents, Topics.assignments, Topics.outbound, Topics.delivery];
+const TOPICS = [
+  Topics.inbound,
+  Topics.conversationEvents,
+  Topics.assignments,
+  Topics.outbound,
+  Topics.delivery,
+  Topics.customerEvents,
+];
 
 export interface ConversationService {
   runtime: ServiceRuntime<typeof conversationEnv>;
@@ -63,6 +78,7 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
   const activities = new ActivityRepository(store);
   const producer = await kafka.producer();
   const events = new ConversationEventsPublisher(producer);
+  const identity = customerComponents({ store, producer, customers, conversations, conversationEvents: events });
 
   const relay = new OutboxRelay({
     messages,
@@ -87,6 +103,8 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     events,
     commands,
     subjectWindowMs: config.THREAD_SUBJECT_WINDOW_HOURS * 3_600_000,
+    senders: identity.senders,
+    follower: identity.follower,
   });
   const consumers = [
     await consumeInbound(kafka, inbound),
@@ -115,7 +133,7 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
   });
   const grpc = createGrpcServer({
     logger,
-    protoFiles: protoSources(['omni/v1/conversation_service.proto']),
+    protoFiles: protoSources(['omni/v1/conversation_service.proto', 'omni/v1/customer_service.proto']),
     interceptors: [authInterceptor(authenticator.grpcAuthenticate)],
   });
   const replies = new ReplyService({
@@ -138,6 +156,7 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
   });
   mountConversationRest(runtime.http.app, authenticator, api);
   mountEventsSse(runtime.http.app, { authenticator, watch, heartbeatMs: config.WATCH_HEARTBEAT_MS });
+  grpc.addService(CustomerServiceService, customerServer(identity.customerService, identity.mergeService));
   const grpcPort = await grpc.start({ host: config.GRPC_HOST, port: config.GRPC_PORT });
   shutdown.add('grpc', () => grpc.shutdown(config.SHUTDOWN_GRACE_MS / 2));
   // Runs before gRPC and the consumers stop: open streams end with UNAVAILABLE rather than being cut.

@@ -15,6 +15,7 @@ import { ConversationRepository } from '../src/adapters/mongo/conversation.repos
 import { CustomerRepository } from '../src/adapters/mongo/customer.repository';
 import { MessageRepository } from '../src/adapters/mongo/message.repository';
 import { InboundMessageHandler } from '../src/application/inbound-message.handler';
+import { customerComponents } from '../src/customer-wiring';
 import { api, type Harness, mail, startHarness } from './conversation-harness';
 
 let h: Harness;
@@ -219,12 +220,25 @@ test('the same mail delivered twice is stored once, and re-announced with the sa
 
 test('two first messages of one customer handled concurrently make one conversation', async () => {
   const store = h.service.runtime.store;
+  const customers = new CustomerRepository(store);
+  const conversations = new ConversationRepository(store);
+  const producer = await h.service.runtime.kafka.producer();
+  const events = new ConversationEventsPublisher(producer);
+  const { senders, follower } = customerComponents({
+    store,
+    producer,
+    customers,
+    conversations,
+    conversationEvents: events,
+  });
   const handler = new InboundMessageHandler({
-    customers: new CustomerRepository(store),
-    conversations: new ConversationRepository(store),
+    customers,
+    conversations,
     messages: new MessageRepository(store),
-    events: new ConversationEventsPublisher(await h.service.runtime.kafka.producer()),
+    events,
     subjectWindowMs: 72 * 3_600_000,
+    senders,
+    follower,
   });
   for (let round = 0; round < 4; round++) {
     const from = `race${round}@example.com`;

@@ -1,5 +1,6 @@
 import { IdentityKind } from '@omni/contracts';
 import { InvalidArgumentError } from '@omni/errors';
+import { toE164 } from './phone';
 
 /** Values as DESIGN.md normalizes them: emails lower-cased, phones in E.164, platform ids as given. */
 export function normalizeIdentityValue(kind: IdentityKind, value: string): string {
@@ -8,8 +9,9 @@ export function normalizeIdentityValue(kind: IdentityKind, value: string): strin
     case IdentityKind.IDENTITY_KIND_EMAIL:
       return trimmed.toLowerCase();
     case IdentityKind.IDENTITY_KIND_PHONE:
-      // Adapters send E.164 already; tolerate the spaces and dashes a human might type into the API.
-      return trimmed.replace(/[\s().-]/g, '');
+      // A WhatsApp sender (wa_id) and a number an integration asserts meet in one E.164 key. What
+      // cannot be read as a number keeps the stripped form earlier versions stored, so old keys still match.
+      return toE164(trimmed) ?? trimmed.replace(/[\s().-]/g, '');
     default:
       return trimmed;
   }

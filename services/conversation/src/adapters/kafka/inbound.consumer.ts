@@ -14,8 +14,12 @@ export function consumeInbound(kafka: KafkaClient, handler: InboundMessageHandle
     // Partitions are independent (a customer's messages share one); handling several at
     // once keeps the store busy while another partition waits on a round trip.
     partitionsConsumedConcurrently: 6,
-    handle: async (events) => {
-      for (const event of events) await handler.handle(event.value);
+    handle: async (events, info) => {
+      for (const event of events) {
+        await handler.handle(event.value);
+        // A long batch (a slow store) must not outlast the session timeout and get the member evicted.
+        await info.heartbeat();
+      }
     },
   }) as Promise<EventConsumer<unknown>>;
 }

@@ -155,6 +155,15 @@ export class ConversationRepository {
     );
   }
 
+  /** Whether the message is among the conversation's counted ones. */
+  async hasCounted(tenantId: string, id: string, messageId: string): Promise<boolean> {
+    const doc = await this.conversations.findOne(
+      { _id: id, tenantId, appliedMessageIds: messageId },
+      { projection: { _id: 1 } },
+    );
+    return doc !== null;
+  }
+
   async findOpenId(tenantId: string, customerId: string): Promise<string | undefined> {
     const doc = await this.conversations.findOne(
       { openKey: openKeyOf(tenantId, customerId), tenantId },

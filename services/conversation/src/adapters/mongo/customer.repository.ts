@@ -23,7 +23,7 @@ export class CustomerRepository {
    * derives from the identity, so both racers (and replays) write the same
    * customer document.
    */
-  async findOrCreate(tenantId: string, sender: Participant, source: string): Promise<string> {
+  async findOrCreate(tenantId: string, sender: Participant, source: string, evidence = ''): Promise<string> {
     const identity = sender.identity as Identity;
     const key = identityKey(tenantId, identity.kind, identity.value);
     const existing = await this.identities.findOne({ _id: key });
@@ -36,6 +36,7 @@ export class CustomerRepository {
       _id: customerId,
       tenantId,
       displayName: sender.displayName,
+      nameKey: sender.displayName.toLowerCase(),
       identities: [{ kind: identity.kind, value }],
       createdAt: now,
       updatedAt: now,
@@ -49,6 +50,8 @@ export class CustomerRepository {
         customerId,
         verified: false,
         source,
+        evidence,
+        linkedAt: now,
         createdAt: now,
       });
       return customerId;

@@ -30,6 +30,10 @@ export interface IdentityDocument {
   customerId: string;
   verified: boolean;
   source: string;
+  /** What supports the link (a message id, the caller's stated reason, a merge id). */
+  evidence?: string;
+  /** When the identity was linked to its current customer. */
+  linkedAt?: Date;
   createdAt: Date;
 }
 
@@ -41,6 +45,12 @@ export interface CustomerDocument {
   createdAt: Date;
   updatedAt: Date;
   mergedInto?: string;
+  /** Lower-cased display name, for name-prefix search. */
+  nameKey?: string;
+  /** The merge that set `mergedInto`. */
+  mergedBy?: string;
+  /** How often a merge of this customer was split: a merge of the same pair after a split is a new merge. */
+  splitCount?: number;
 }
 
 export interface ConversationDocument {
@@ -97,6 +107,8 @@ export interface ConversationDocument {
    * exactly the published ones (FerretDB v1 ignores conditional `$pull`).
    */
   pendingEvents?: string[];
+  /** Set when a customer merge folded this thread into another (the older open one). */
+  mergedInto?: string;
 }
 
 export interface ActivityDocument {
@@ -149,5 +161,7 @@ export interface MessageDocument {
   conversationToken: string;
   /** Outbound only: 'pending' until the relay has published it (same document as the write: the outbox). */
   outbox?: 'pending';
+  /** Per merge id: where a merge moved this message from, so a split can move it back. */
+  mergedFrom?: Record<string, { conversationId?: string; customerId?: string }>;
   createdAt: Date;
 }

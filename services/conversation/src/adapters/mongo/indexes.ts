@@ -1,11 +1,18 @@
 import { API_KEYS_COLLECTION } from '@omni/auth';
 import type { IndexPlan } from '@omni/store';
 import { Collections } from './documents';
+import { MergeCollections } from './merge-documents';
 
 /** Every index the conversation service reads by; created at start-up. */
 export const conversationIndexes: IndexPlan = {
   [Collections.identities]: [{ key: { tenantId: 1, customerId: 1 }, name: 'tenant_customer' }],
-  [Collections.customers]: [{ key: { tenantId: 1, createdAt: -1 }, name: 'tenant_created' }],
+  [Collections.customers]: [
+    { key: { tenantId: 1, createdAt: -1 }, name: 'tenant_created' },
+    { key: { tenantId: 1, nameKey: 1, _id: 1 }, name: 'tenant_name' },
+  ],
+  [MergeCollections.suggestedMerges]: [
+    { key: { tenantId: 1, status: 1, createdAt: -1, _id: -1 }, name: 'tenant_status_created' },
+  ],
   [Collections.conversations]: [
     { key: { openKey: 1 }, name: 'open_key_unique', unique: true },
     { key: { tenantId: 1, token: 1 }, name: 'tenant_token_unique', unique: true },

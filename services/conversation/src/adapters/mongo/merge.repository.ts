@@ -1,0 +1,283 @@
+import { ConversationStatus, MessageDirection } from '@omni/contracts';
+import type { Store } from '@omni/store';
+import { isDuplicateKeyError } from '@omni/store';
+import type { MergeStep } from '../../domain/merge-plan';
+import { closedKeyOf, openKeyOf } from './conversation.repository';
+import { Collections, type ConversationDocument, type MessageDocument } from './documents';
+import { MergeCollections, type MergeDocument, type MergeLockDocument } from './merge-documents';
+
+/** Timeline entries (notes, system events) live beside messages and follow their conversation. */
+const ACTIVITIES = 'activities';
+/** Recounting stops chasing a stream of new messages after this many rounds; the next one corrects it. */
+const RECOUNT_ROUNDS = 8;
+
+/** The merge records, the locks that serialize merges per customer, and the bulk moves a merge makes. */
+export class MergeRepository {
+  constructor(private readonly store: Store) {}
+
+  private get merges() {
+    return this.store.collection<MergeDocument>(MergeCollections.merges);
+  }
+
+  private get locks() {
+    return this.store.collection<MergeLockDocument>(MergeCollections.mergeLocks);
+  }
+
+  private get conversations() {
+    return this.store.collection<ConversationDocument>(Collections.conversations);
+  }
+
+  private get messages() {
+    return this.store.collection<MessageDocument>(Collections.messages);
+  }
+
+  findById(tenantId: string, id: string): Promise<MergeDocument | null> {
+    return this.merges.findOne({ _id: id, tenantId });
+  }
+
+  /** Creates the merge record, or returns the one an earlier attempt created. */
+  async create(doc: MergeDocument): Promise<MergeDocument> {
+    try {
+      await this.merges.insertOne(doc);
+      return doc;
+    } catch (error: unknown) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const existing = await this.findById(doc.tenantId, doc._id);
+      if (!existing) throw error;
+      return existing;
+    }
+  }
+
+  async remove(tenantId: string, id: string): Promise<void> {
+    await this.merges.deleteOne({ _id: id, tenantId });
+  }
+
+  async update(tenantId: string, id: string, fields: Partial<MergeDocument>): Promise<void> {
+    await this.merges.updateOne({ _id: id, tenantId }, { $set: { ...fields, updatedAt: new Date() } });
+  }
+
+  async advance(tenantId: string, id: string, step: MergeStep): Promise<void> {
+    await this.update(tenantId, id, { step });
+  }
+
+  /**
+   * Takes the customers' locks for `mergeId` in id order (an insert each, so
+   * exactly one merge holds a customer). Returns the id of the merge that holds
+   * one of them instead, after giving back what this call took.
+   */
+  async lock(tenantId: string, customerIds: readonly string[], mergeId: string): Promise<string | undefined> {
+    const taken: string[] = [];
+    for (const customerId of [...customerIds].sort()) {
+      const _id = `${tenantId}:${customerId}`;
+      try {
+        await this.locks.insertOne({ _id, tenantId, mergeId, createdAt: new Date() });
+        taken.push(_id);
+      } catch (error: unknown) {
+        if (!isDuplicateKeyError(error)) throw error;
+        const holder = await this.locks.findOne({ _id });
+        if (holder && holder.mergeId !== mergeId) {
+          if (taken.length > 0) await this.locks.deleteMany({ _id: { $in: taken }, mergeId });
+          return holder.mergeId;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  async unlock(tenantId: string, customerIds: readonly string[], mergeId: string): Promise<void> {
+    await this.locks.deleteMany({ _id: { $in: customerIds.map((id) => `${tenantId}:${id}`) }, mergeId });
+  }
+
+  openConversation(tenantId: string, customerId: string): Promise<ConversationDocument | null> {
+    return this.conversations.findOne(
+      { openKey: openKeyOf(tenantId, customerId), tenantId },
+      { projection: { appliedMessageIds: 0 } },
+    );
+  }
+
+  async conversationIdsOf(tenantId: string, customerId: string): Promise<string[]> {
+    const docs = await this.conversations.find({ tenantId, customerId }, { projection: { _id: 1 } }).toArray();
+    return docs.map((doc) => doc._id);
+  }
+
+  /** Folds a thread into another: closed, marked, and owned by the survivor's customer. */
+  async markConversationMerged(tenantId: string, id: string, survivorId: string, customerId: string): Promise<void> {
+    await this.conversations.updateOne(
+      { _id: id, tenantId },
+      {
+        $set: {
+          mergedInto: survivorId,
+          customerId,
+          status: ConversationStatus.CONVERSATION_STATUS_RESOLVED,
+          openKey: closedKeyOf(id),
+          updatedAt: new Date(),
+        },
+        $inc: { version: 1 },
+      },
+    );
+  }
+
+  /**
+   * Gives a conversation to another customer, keeping it open when it was:
+   * 'conflict' when that customer already has another open conversation.
+   */
+  async reassignConversation(tenantId: string, id: string, customerId: string): Promise<'moved' | 'conflict'> {
+    const doc = await this.conversations.findOne({ _id: id, tenantId }, { projection: { openKey: 1 } });
+    if (!doc) return 'moved';
+    const open = doc.openKey.startsWith('open:');
+    try {
+      await this.conversations.updateOne(
+        { _id: id, tenantId },
+        {
+          $set: { customerId, updatedAt: new Date(), ...(open && { openKey: openKeyOf(tenantId, customerId) }) },
+          $inc: { version: 1 },
+        },
+      );
+      return 'moved';
+    } catch (error: unknown) {
+      if (isDuplicateKeyError(error)) return 'conflict';
+      throw error;
+    }
+  }
+
+  /** Moves a folded thread's messages and timeline entries into the survivor, noting where they came from. */
+  async moveConversationContent(tenantId: string, fromId: string, toId: string, mergeId?: string): Promise<void> {
+    await this.messages.updateMany(
+      { tenantId, conversationId: fromId },
+      { $set: { conversationId: toId, ...(mergeId && { [`mergedFrom.${mergeId}.conversationId`]: fromId }) } },
+    );
+    await this.store
+      .collection(ACTIVITIES)
+      .updateMany({ tenantId, conversationId: fromId }, { $set: { conversationId: toId } });
+  }
+
+  /** Re-labels the loser's messages with the winner, noting the original customer. */
+  async moveCustomerMessages(tenantId: string, fromId: string, toId: string, mergeId?: string): Promise<void> {
+    await this.messages.updateMany(
+      { tenantId, customerId: fromId },
+      { $set: { customerId: toId, ...(mergeId && { [`mergedFrom.${mergeId}.customerId`]: fromId }) } },
+    );
+  }
+
+  /** Puts one message where its conversation and customer went (the inbound path after a merge raced it). */
+  async relocateMessage(tenantId: string, id: string, conversationId: string, customerId: string): Promise<void> {
+    await this.messages.updateOne({ _id: id, tenantId }, { $set: { conversationId, customerId } });
+  }
+
+  /** Split: every message the merge moved goes back to where it came from, and forgets the move. */
+  async restoreMessages(tenantId: string, mergeId: string): Promise<void> {
+    const path = `mergedFrom.${mergeId}`;
+    const moved = await this.messages
+      .find({ tenantId, [path]: { $exists: true } }, { projection: { _id: 1, mergedFrom: 1 } })
+      .toArray();
+    for (const message of moved) {
+      const origin = message.mergedFrom?.[mergeId] ?? {};
+      await this.messages.updateOne(
+        { _id: message._id, tenantId },
+        {
+          $set: {
+            ...(origin.conversationId && { conversationId: origin.conversationId }),
+            ...(origin.customerId && { customerId: origin.customerId }),
+          },
+          $unset: { [path]: '' },
+        },
+      );
+    }
+  }
+
+  /** Split: the folded thread is a thread of its own again (resolved: its customer's open thread may be elsewhere). */
+  async unmarkConversationMerged(tenantId: string, id: string, customerId: string): Promise<void> {
+    await this.conversations.updateOne(
+      { _id: id, tenantId },
+      { $unset: { mergedInto: '' }, $set: { customerId, updatedAt: new Date() }, $inc: { version: 1 } },
+    );
+  }
+
+  /** Split: a thread that was open before its merge opens again unless its customer has another open one now. */
+  async reopenIfFree(tenantId: string, id: string, customerId: string): Promise<void> {
+    try {
+      await this.conversations.updateOne(
+        { _id: id, tenantId, mergedInto: { $exists: false } },
+        {
+          $set: {
+            status: ConversationStatus.CONVERSATION_STATUS_OPEN,
+            openKey: openKeyOf(tenantId, customerId),
+            updatedAt: new Date(),
+          },
+          $inc: { version: 1 },
+        },
+      );
+    } catch (error: unknown) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  /**
+   * Sets a conversation's counters from the messages it holds. A message
+   * counted concurrently by `countMessage` can be overwritten by the `$set`,
+   * so the round repeats until the messages read before and after it agree
+   * with each other and with what the document then holds;
+   * the ids go into `appliedMessageIds`, so a later count of one is a no-op.
+   */
+  async recount(tenantId: string, conversationId: string): Promise<void> {
+    for (let round = 0; round < RECOUNT_ROUNDS; round++) {
+      const before = await this.contentOf(tenantId, conversationId);
+      const latest = before[before.length - 1];
+      const lastInbound = before.filter(
+        (m) => m.direction === MessageDirection.MESSAGE_DIRECTION_INBOUND && !m.autoGenerated,
+      );
+      const route = lastInbound[lastInbound.length - 1];
+      await this.conversations.updateOne(
+        { _id: conversationId, tenantId },
+        {
+          $set: {
+            messageCount: before.length,
+            appliedMessageIds: before.map((m) => m._id),
+            channels: [...new Set(before.map((m) => m.channel))],
+            updatedAt: new Date(),
+            ...(latest && { lastMessageAt: latest.sentAt }),
+            ...(route && {
+              lastInboundChannel: route.channel,
+              lastInboundInboxId: route.inboxId,
+              lastInboundMessageId: route._id,
+            }),
+          },
+          $inc: { version: 1 },
+        },
+      );
+      const after = await this.contentOf(tenantId, conversationId);
+      // FerretDB v1 can also lose this `$set` to a concurrent update: the document must show it too.
+      const stored = await this.conversations.findOne(
+        { _id: conversationId, tenantId },
+        { projection: { appliedMessageIds: 1, messageCount: 1 } },
+      );
+      const applied = { length: stored?.messageCount ?? -1, ids: stored?.appliedMessageIds ?? [] };
+      if (
+        sameIds(before, after) &&
+        applied.length === after.length &&
+        sameIds(
+          after,
+          applied.ids.map((_id) => ({ _id })),
+        )
+      ) {
+        return;
+      }
+    }
+  }
+
+  private contentOf(tenantId: string, conversationId: string) {
+    return this.messages
+      .find(
+        { tenantId, conversationId },
+        { projection: { _id: 1, channel: 1, sentAt: 1, direction: 1, autoGenerated: 1, inboxId: 1 } },
+      )
+      .sort({ sentAt: 1, receivedAt: 1, _id: 1 })
+      .toArray();
+  }
+}
+
+function sameIds(a: readonly { _id: string }[], b: readonly { _id: string }[]): boolean {
+  if (a.length !== b.length) return false;
+  const ids = new Set(a.map((m) => m._id));
+  return b.every((m) => ids.has(m._id));
+}
