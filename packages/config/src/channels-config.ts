@@ -30,6 +30,13 @@ const metaInbox = z.object({
   appSecret: secret,
   verifyToken: secret,
   pageAccessToken: secret,
+  /**
+   * Past the 24-hour window replies go out with this message tag (Meta's rules on
+   * its use apply) instead of failing.
+   */
+  outsideWindowTag: z
+    .enum(['HUMAN_AGENT', 'ACCOUNT_UPDATE', 'CONFIRMED_EVENT_UPDATE', 'POST_PURCHASE_UPDATE'])
+    .optional(),
 });
 
 const whatsappInbox = z.object({
@@ -39,6 +46,16 @@ const whatsappInbox = z.object({
   appSecret: secret,
   verifyToken: secret,
   accessToken: secret,
+  /**
+   * Past the 24-hour window replies go out as this approved template, the reply's
+   * text as its one body parameter, instead of failing.
+   */
+  outsideWindowTemplate: z
+    .object({
+      name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'a template name (lower case, digits, _)'),
+      language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'a language code such as en or en_US'),
+    })
+    .optional(),
 });
 
 const telegramInbox = z.object({

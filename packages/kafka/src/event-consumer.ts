@@ -8,6 +8,7 @@ import type { EventProducer } from './event-producer';
 import type { KafkaMetrics } from './kafka-metrics';
 import { contextFromHeaders, headerString } from './trace-headers';
 import { isTransientError } from './transient-error';
+import { withinMs } from './within-ms';
 
 export interface ConsumedEvent<T> {
   value: T;
@@ -69,6 +70,8 @@ const tracer = trace.getTracer('@omni/kafka');
  */
 /** How often a running handler heartbeats; kafkajs itself sends at most one per `heartbeatInterval`. */
 const HEARTBEAT_DURING_BATCH_MS = 3_000;
+/** Longest a stop waits for kafkajs to leave the group. */
+const STOP_BOUND_MS = 8_000;
 
 export class EventConsumer<T> {
   private readonly topic: string;
@@ -99,10 +102,14 @@ export class EventConsumer<T> {
     });
   }
 
-  /** Stops fetching; the batch in hand finishes (or is left uncommitted) before this resolves. */
+  /**
+   * Stops fetching; the batch in hand finishes (or is left uncommitted) before this resolves.
+   * Bounded: while kafkajs rejoins after a broker restart, a disconnect can wait far longer
+   * than a service's shutdown grace; what is left uncommitted is redelivered.
+   */
   async stop(): Promise<void> {
     this.stopping.abort();
-    await this.deps.consumer.disconnect();
+    await withinMs(`consumer of ${this.topic}`, this.deps.consumer.disconnect(), STOP_BOUND_MS, this.deps.logger);
   }
 
   /** Back-pressure: stop fetching until resume() (the batch in hand still completes). */

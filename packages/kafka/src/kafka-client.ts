@@ -7,6 +7,7 @@ import { EventConsumer, type EventConsumerSettings } from './event-consumer';
 import { EventProducer } from './event-producer';
 import { KafkaMetrics } from './kafka-metrics';
 import { kafkaLogLevel, pinoLogCreator } from './log-creator';
+import { withinMs } from './within-ms';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -182,27 +183,4 @@ export class KafkaClient {
     await withinMs('producer', this.producerClient?.disconnect(), 4_000, logger);
     await withinMs('readiness probe', this.probeAdmin?.disconnect(), 2_000, logger);
   }
-}
-
-/** Waits for a shutdown step at most `ms`, logging when it failed or was left running. */
-function withinMs(name: string, work: Promise<unknown> | undefined, ms: number, logger: Logger): Promise<void> {
-  if (!work) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
-      logger.warn({ step: name, ms }, 'kafka disconnect still running at its bound; moving on');
-      resolve();
-    }, ms);
-    timer.unref();
-    work.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        logger.warn({ err: error, step: name }, 'kafka disconnect failed');
-        resolve();
-      },
-    );
-  });
 }

@@ -112,10 +112,6 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     await consumeAssignments(kafka, commands),
     await consumeTimelineEvents(kafka, activities),
   ];
-  // In parallel: each waits for its fetch in flight (up to kafkajs' maxWaitTime) before leaving the group.
-  shutdown.add('consumers', async () => {
-    await Promise.all(consumers.map((consumer) => consumer.stop()));
-  });
 
   const hub: WatchHub = new WatchHub({
     bufferEvents: config.WATCH_BUFFER_EVENTS,
@@ -124,7 +120,10 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     observer: new WatchMetrics(runtime.registry, () => hub),
   });
   const watchConsumer = await consumeForWatch(kafka, hub, logger);
-  shutdown.add('watch consumer', () => watchConsumer.stop());
+  // In parallel, each bounded: each waits for its fetch in flight (up to kafkajs' maxWaitTime) before leaving its group.
+  shutdown.add('consumers', async () => {
+    await Promise.all([...consumers.map((consumer) => consumer.stop()), watchConsumer.stop()]);
+  });
   const watch = new WatchEventsService(hub, new WatchTargetsRepository(store));
 
   const authenticator = new ApiKeyAuthenticator(store, {

@@ -37,7 +37,13 @@ async function deliver(message: InboundMessage): Promise<string> {
   return h.conversationOf(message);
 }
 
-function whatsapp(from: string, id: string, text: string, sentAt = new Date()): InboundMessage {
+function whatsapp(
+  from: string,
+  id: string,
+  text: string,
+  sentAt = new Date(),
+  channelMetadata: Record<string, string> = { provider: 'whatsapp' },
+): InboundMessage {
   return InboundMessage.fromPartial({
     id: deterministicId('msg', 'acme', 'whatsapp', id),
     tenantId: 'acme',
@@ -49,7 +55,7 @@ function whatsapp(from: string, id: string, text: string, sentAt = new Date()): 
     replyText: text,
     sentAt,
     receivedAt: new Date(),
-    channelMetadata: { provider: 'whatsapp' },
+    channelMetadata,
   });
 }
 
@@ -239,6 +245,16 @@ test('a WhatsApp reply after the 24-hour window is refused before anything is st
   });
   const { messages } = await rpc().listMessages({ conversationId });
   expect(messages.map((m) => m.direction)).toEqual([MessageDirection.MESSAGE_DIRECTION_INBOUND]);
+
+  // An inbox whose tenant configured a template past the window (announced by the adapter) may answer.
+  const templated = await deliver(
+    whatsapp('+15550003333', 'wamid.old-2', 'Hello?', old, {
+      provider: 'whatsapp',
+      reply_outside_window: 'template:followup',
+    }),
+  );
+  const { message } = await rpc().sendReply({ conversationId: templated, text: 'Sorry for the wait' });
+  expect(message?.direction).toBe(MessageDirection.MESSAGE_DIRECTION_OUTBOUND);
 });
 
 describe('REST /v1', () => {

@@ -103,6 +103,9 @@ export function toMessageDocument(
     ...(message.raw && { raw: message.raw }),
     contentKind: message.contentKind,
     conversationToken: threading?.conversationToken ?? '',
+    ...(message.channelMetadata?.reply_outside_window && {
+      replyOutsideWindow: message.channelMetadata.reply_outside_window,
+    }),
     createdAt: new Date(),
   };
 }

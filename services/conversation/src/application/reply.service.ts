@@ -57,7 +57,8 @@ export class ReplyService {
         details: [{ field: 'channel', reason: 'no inbound message from the customer on this channel' }],
       });
     }
-    checkReplyWindow(channel, parent.sentAt, new Date(), this.deps.replyWindowMs ?? 0);
+    // An inbox with a configured message tag or template may answer past the window.
+    if (!parent.replyOutsideWindow) checkReplyWindow(channel, parent.sentAt, new Date(), this.deps.replyWindowMs ?? 0);
     const doc = this.replyDocument(id, conversation, parent, request, channel);
     const stored = (await this.deps.messages.insert(doc)) ? doc : await this.deps.messages.findById(tenantId, id);
     if (!stored) throw new UnavailableError(`reply ${id} vanished after a duplicate insert`);

@@ -7,6 +7,8 @@ export interface InboundEnvelope {
   receivedAt: Date;
   /** The webhook body as received, when it was kept. */
   raw?: BlobRef;
+  /** The inbox's configured way to reply past the 24-hour window (see outsideWindowFallback). */
+  replyOutsideWindow?: string;
 }
 
 export interface ReadyInbound {
@@ -42,7 +44,10 @@ export function toInboundMessage(
     attachments: [...attachments],
     parseProblems: [...draft.problems, ...problems],
     raw: envelope.raw,
-    channelMetadata: draft.metadata,
+    channelMetadata: {
+      ...draft.metadata,
+      ...(envelope.replyOutsideWindow && { reply_outside_window: envelope.replyOutsideWindow }),
+    },
   });
   return {
     key: `${envelope.tenantId}:${draft.channel}:${identity.value}`,

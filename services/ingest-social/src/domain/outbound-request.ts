@@ -30,6 +30,7 @@ export function buildSendRequests(
   message: OutboundMessage,
   inbox: SocialInbox,
   endpoints: PlatformEndpoints,
+  options: { outsideWindow?: boolean } = {},
 ): PlatformRequest[] {
   const recipient = message.recipient?.identity?.value ?? '';
   const replyTo = message.threading?.replyToChannelMessageId ?? '';
@@ -38,7 +39,7 @@ export function buildSendRequests(
   if (inbox.channel === 'messenger' || inbox.channel === 'instagram') {
     const url = `${endpoints.graphBase}/${endpoints.graphVersion}/me/messages`;
     const headers = { ...json, authorization: `Bearer ${inbox.pageAccessToken}` };
-    const tag = message.messageTag;
+    const tag = message.messageTag || (options.outsideWindow ? inbox.outsideWindowTag : undefined);
     return parts.map((text) => ({
       channel: inbox.channel,
       url,
@@ -55,6 +56,21 @@ export function buildSendRequests(
   if (inbox.channel === 'whatsapp') {
     const url = `${endpoints.graphBase}/${endpoints.graphVersion}/${inbox.phoneNumberId}/messages`;
     const headers = { ...json, authorization: `Bearer ${inbox.accessToken}` };
+    const template = options.outsideWindow ? inbox.outsideWindowTemplate : undefined;
+    if (template) {
+      // One template message: the whole reply is its body parameter.
+      const body = {
+        messaging_product: 'whatsapp',
+        to: recipient.replace(/^\+/, ''),
+        type: 'template',
+        template: {
+          name: template.name,
+          language: { code: template.language },
+          components: [{ type: 'body', parameters: [{ type: 'text', text: message.text }] }],
+        },
+      };
+      return [{ channel: inbox.channel, url, target: url, headers, body }];
+    }
     return parts.map((text, index) => ({
       channel: inbox.channel,
       url,

@@ -8,6 +8,7 @@ import {
 } from '@omni/contracts';
 import { type ReadyInbound, toInboundMessage } from './inbound-message';
 import type { Routed, SocialInbox } from './inbox-directory';
+import { outsideWindowFallback } from './service-window';
 import {
   CHANNEL_OF,
   type MediaSource,
@@ -54,7 +55,14 @@ export class SocialIngest {
     const ready = await Promise.all(
       call.messages.map(async ({ routed, draft }) => {
         const { attachments, problems } = await this.attachments(draft, routed.inbox);
-        const envelope = { tenantId: routed.tenantId, inboxId: routed.inbox.id, receivedAt: call.receivedAt, raw };
+        const fallback = outsideWindowFallback(routed.inbox);
+        const envelope = {
+          tenantId: routed.tenantId,
+          inboxId: routed.inbox.id,
+          receivedAt: call.receivedAt,
+          raw,
+          ...(fallback && { replyOutsideWindow: fallback }),
+        };
         return toInboundMessage(draft, envelope, attachments, problems);
       }),
     );

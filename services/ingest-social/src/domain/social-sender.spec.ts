@@ -19,6 +19,24 @@ const directory = new InboxDirectory({
           pageAccessToken: 'token-1234',
         },
         { id: 'tg', channel: 'telegram', botToken: '42:ABCDEFGHIJKLMNOPQRSTUVWX', secretToken: 'secret-token' },
+        {
+          id: 'fb-tagged',
+          channel: 'messenger',
+          accountId: '2',
+          appSecret: 'secret-1234',
+          verifyToken: 'verify-1234',
+          pageAccessToken: 'token-1234',
+          outsideWindowTag: 'HUMAN_AGENT',
+        },
+        {
+          id: 'wa-template',
+          channel: 'whatsapp',
+          phoneNumberId: '77',
+          appSecret: 'secret-1234',
+          verifyToken: 'verify-1234',
+          accessToken: 'token-1234',
+          outsideWindowTemplate: { name: 'support_followup', language: 'en_US' },
+        },
       ],
     },
   ],
@@ -112,6 +130,42 @@ describe('SocialSender', () => {
     expect(await sender.deliver(messenger({ id: 'out-2', messageTag: 'HUMAN_AGENT' }))).toMatchObject({
       state: DeliveryState.DELIVERY_STATE_SENT,
     });
+  });
+
+  it("past the window uses the inbox's configured tag or template, and only then", async () => {
+    const old = new Date(now.getTime() - 25 * 60 * 60 * 1000);
+    const { sender, requests } = setup(old);
+    expect(await sender.deliver(messenger({ inboxId: 'fb-tagged' }))).toMatchObject({
+      state: DeliveryState.DELIVERY_STATE_SENT,
+    });
+    expect(requests[0]?.body).toEqual({
+      recipient: { id: 'psid' },
+      messaging_type: 'MESSAGE_TAG',
+      tag: 'HUMAN_AGENT',
+      message: { text: 'hello' },
+    });
+    const whatsapp = messenger({
+      id: 'out-wa',
+      inboxId: 'wa-template',
+      channel: Channel.CHANNEL_WHATSAPP,
+      recipient: { identity: { kind: IdentityKind.IDENTITY_KIND_PHONE, value: '+15550002222' }, displayName: '' },
+      text: 'Your parcel left today.',
+    });
+    expect(await sender.deliver(whatsapp)).toMatchObject({ state: DeliveryState.DELIVERY_STATE_SENT });
+    expect(requests[1]?.body).toEqual({
+      messaging_product: 'whatsapp',
+      to: '15550002222',
+      type: 'template',
+      template: {
+        name: 'support_followup',
+        language: { code: 'en_US' },
+        components: [{ type: 'body', parameters: [{ type: 'text', text: 'Your parcel left today.' }] }],
+      },
+    });
+    // Inside the window the same inbox sends plain text.
+    const recent = setup(new Date(now.getTime() - 60_000));
+    await recent.sender.deliver(whatsapp);
+    expect(recent.requests[0]?.body).toMatchObject({ type: 'text', text: { body: 'Your parcel left today.' } });
   });
 
   it('reports a refusal as FAILED with the platform reason, and a redelivery does not retry it', async () => {

@@ -1,7 +1,7 @@
 import { DeliveryState, DeliveryStatus, deterministicId, type OutboundMessage } from '@omni/contracts';
 import type { InboxDirectory } from './inbox-directory';
 import { buildSendRequests, type PlatformEndpoints, type PlatformRequest } from './outbound-request';
-import { OUTSIDE_WINDOW_REASON, withinServiceWindow } from './service-window';
+import { OUTSIDE_WINDOW_REASON, outsideWindowFallback, withinServiceWindow } from './service-window';
 import { channelNameOf, senderIdentity } from './social-message';
 
 export type SendClaim =
@@ -75,12 +75,15 @@ export class SocialSender {
       return this.report(message, DeliveryState.DELIVERY_STATE_SENT, claim.channelMessageId, '');
     if (claim.state === 'failed') return this.report(message, DeliveryState.DELIVERY_STATE_FAILED, '', claim.reason);
     const sent = [...claim.sentParts];
+    let outsideWindow = false;
     if (sent.length === 0 && channel !== 'telegram' && !message.messageTag) {
       const sender = senderIdentity(channel, message.recipient?.identity?.value ?? '').value;
       const last = await this.deps.windows.lastInboundAt(message.tenantId, channel, sender);
-      if (!withinServiceWindow(last, this.now())) return this.fail(message, OUTSIDE_WINDOW_REASON);
+      outsideWindow = !withinServiceWindow(last, this.now());
+      // Past the window only the tenant's configured tag or template may go out.
+      if (outsideWindow && !outsideWindowFallback(routed.inbox)) return this.fail(message, OUTSIDE_WINDOW_REASON);
     }
-    const requests = buildSendRequests(message, routed.inbox, this.deps.endpoints);
+    const requests = buildSendRequests(message, routed.inbox, this.deps.endpoints, { outsideWindow });
     for (const request of requests.slice(sent.length)) {
       const outcome = await this.deps.transport.send(request);
       if (outcome.kind === 'failed') return this.fail(message, outcome.reason);

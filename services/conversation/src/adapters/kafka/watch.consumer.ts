@@ -38,9 +38,16 @@ export async function consumeForWatch(
   return {
     async stop() {
       await consumer.stop();
-      await kafka.deleteGroup(groupId).catch((error: unknown) => {
-        logger.warn({ err: error, groupId }, 'could not delete the watch consumer group; Kafka expires it later');
-      });
+      // Bounded like the other shutdown steps: Kafka expires an abandoned group by itself.
+      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 3_000).unref());
+      const outcome = await Promise.race([kafka.deleteGroup(groupId).then(() => 'deleted' as const), timeout]).catch(
+        (error: unknown) => {
+          logger.warn({ err: error, groupId }, 'could not delete the watch consumer group; Kafka expires it later');
+          return 'failed' as const;
+        },
+      );
+      if (outcome === 'timeout')
+        logger.warn({ groupId }, 'deleting the watch consumer group timed out; Kafka expires it');
     },
   };
 }

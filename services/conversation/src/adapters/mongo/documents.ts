@@ -159,6 +159,8 @@ export interface MessageDocument {
   raw?: BlobRef;
   contentKind: ContentKind;
   conversationToken: string;
+  /** Inbound on Messenger, Instagram, WhatsApp: how the inbox may reply past the 24-hour window (a tag, a template). */
+  replyOutsideWindow?: string;
   /** Outbound only: 'pending' until the relay has published it (same document as the write: the outbox). */
   outbox?: 'pending';
   /** Per merge id: where a merge moved this message from, so a split can move it back. */
