@@ -184,7 +184,11 @@ describe('email end to end', () => {
     expect(parsed.text?.trim()).toBe('Sorry about that! It ships today.');
 
     // Outlook answers with its own Message-ID, an In-Reply-To only, no References, and "AW:".
+    // A Date header has whole seconds: a customer answering within the reply's second would be
+    // ordered before it, so she answers (by her clock) a little later, as people do.
+    const replySentAt = reply.message?.sentAt?.getTime() ?? Date.now();
     await sendMail({
+      date: new Date(replySentAt + 2_000),
       from: 'ada@example.com',
       to: parsed.replyTo?.value[0]?.address as string,
       subject: 'AW: Re: Where is my order #1042?',

@@ -20,7 +20,14 @@ import { startConversation } from '../services/conversation/src/service';
 import { startIngestEmail } from '../services/ingest-email/src/service';
 import { startIngestSocial } from '../services/ingest-social/src/service';
 import { FakePlatform } from '../services/ingest-social/test/fixtures/fake-platform';
-import { PAGE_ID, PHONE_NUMBER_ID, postSigned, SECRETS } from '../services/ingest-social/test/fixtures/social-harness';
+import {
+  metaBody,
+  PAGE_ID,
+  PHONE_NUMBER_ID,
+  postSigned,
+  SECRETS,
+  whatsappBody,
+} from '../services/ingest-social/test/fixtures/social-harness';
 
 /**
  * The story the product exists for: Ada mails on day one, writes on WhatsApp on
@@ -126,30 +133,15 @@ test('email on day one, WhatsApp on day two, Messenger on day three: one custome
   });
 
   // Day two: WhatsApp from that number (wa_id is the number without "+").
-  const whatsapp = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
+  const whatsapp = whatsappBody({
+    contacts: [{ profile: { name: 'Ada' }, wa_id: '15550002222' }],
+    messages: [
       {
-        id: 'waba-1',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550001111', phone_number_id: PHONE_NUMBER_ID },
-              contacts: [{ profile: { name: 'Ada' }, wa_id: '15550002222' }],
-              messages: [
-                {
-                  from: '15550002222',
-                  id: 'wamid.story-1',
-                  timestamp: String(Math.floor((Date.now() - 20 * HOUR) / 1000)),
-                  type: 'text',
-                  text: { body: 'Any news about 1042?' },
-                },
-              ],
-            },
-          },
-        ],
+        from: '15550002222',
+        id: 'wamid.story-1',
+        timestamp: String(Math.floor((Date.now() - 20 * HOUR) / 1000)),
+        type: 'text',
+        text: { body: 'Any news about 1042?' },
       },
     ],
   });
@@ -161,23 +153,14 @@ test('email on day one, WhatsApp on day two, Messenger on day three: one custome
     identity: { kind: IdentityKind.IDENTITY_KIND_MESSENGER_PSID, value: 'psid-ada' },
     evidence: 'she gave it in the mail thread',
   });
-  const messenger = JSON.stringify({
-    object: 'page',
-    entry: [
-      {
-        id: PAGE_ID,
-        time: Date.now(),
-        messaging: [
-          {
-            sender: { id: 'psid-ada' },
-            recipient: { id: PAGE_ID },
-            timestamp: Date.now(),
-            message: { mid: 'm_story_1', text: 'Hello? Still waiting.' },
-          },
-        ],
-      },
-    ],
-  });
+  const messenger = metaBody('page', PAGE_ID, [
+    {
+      sender: { id: 'psid-ada' },
+      recipient: { id: PAGE_ID },
+      timestamp: Date.now(),
+      message: { mid: 'm_story_1', text: 'Hello? Still waiting.' },
+    },
+  ]);
   expect((await postSigned(socialBase, '/webhooks/meta', messenger, SECRETS.messenger.appSecret)).status).toBe(200);
 
   // The agent lists one conversation and reads every message in the order she sent them.
@@ -238,29 +221,9 @@ test('email on day one, WhatsApp on day two, Messenger on day three: one custome
     },
     WAIT,
   );
-  const delivered = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: 'waba-1',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550001111', phone_number_id: PHONE_NUMBER_ID },
-              statuses: [
-                {
-                  id: wamid,
-                  status: 'delivered',
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  recipient_id: '15550002222',
-                },
-              ],
-            },
-          },
-        ],
-      },
+  const delivered = whatsappBody({
+    statuses: [
+      { id: wamid, status: 'delivered', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: '15550002222' },
     ],
   });
   expect((await postSigned(socialBase, '/webhooks/whatsapp', delivered, SECRETS.whatsapp.appSecret)).status).toBe(200);

@@ -18,10 +18,12 @@ import { FakePlatform } from '../services/ingest-social/test/fixtures/fake-platf
 import {
   BOT_TOKEN,
   IG_ID,
+  metaBody,
   PAGE_ID,
   PHONE_NUMBER_ID,
   postSigned,
   SECRETS,
+  whatsappBody,
   writeChannelsFile,
 } from '../services/ingest-social/test/fixtures/social-harness';
 
@@ -85,29 +87,6 @@ async function deliveryOf(identity: Identity, messageId: string, state: Delivery
     WAIT,
   );
 }
-
-const metaBody = (object: string, accountId: string, messaging: unknown[]) =>
-  JSON.stringify({ object, entry: [{ id: accountId, time: Date.now(), messaging }] });
-
-const whatsappBody = (value: Record<string, unknown>) =>
-  JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: 'waba-1',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550001111', phone_number_id: PHONE_NUMBER_ID },
-              ...value,
-            },
-          },
-        ],
-      },
-    ],
-  });
 
 beforeAll(async () => {
   await platform.start();

@@ -10,10 +10,10 @@ import {
   IG_ID,
   KafkaProbe,
   PAGE_ID,
-  PHONE_NUMBER_ID,
   postSigned,
   SECRETS,
   TENANT,
+  whatsappBody,
   writeChannelsFile,
 } from './fixtures/social-harness';
 
@@ -30,27 +30,6 @@ function messengerBody(messaging: unknown[], object = 'page', entryId = PAGE_ID)
 
 function textEvent(mid: string, text: string, sender = 'psid-1') {
   return { sender: { id: sender }, recipient: { id: PAGE_ID }, timestamp: 1767225600000, message: { mid, text } };
-}
-
-function whatsappBody(value: Record<string, unknown>, phoneNumberId = PHONE_NUMBER_ID): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: 'waba-1',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550001111', phone_number_id: phoneNumberId },
-              ...value,
-            },
-          },
-        ],
-      },
-    ],
-  });
 }
 
 function postTelegram(update: unknown, secret = SECRETS.telegram.secretToken, inboxId = 'tg-bot') {
