@@ -131,6 +131,13 @@ test('a reply is stored QUEUED, published per the email contract, then follows S
   await publishDelivery({ id: 'late', messageId: replyId, conversationId, state: DeliveryState.DELIVERY_STATE_SENT });
   const barrier = await api(h.client, key).sendReply({ conversationId, text: 'barrier' });
   const barrierId = barrier.message?.id as string;
+  // An adapter reports SENT for what it consumed: after the relay published the reply and cleared its mark.
+  await waitFor('barrier published', async () => {
+    const doc = await h.service.runtime.store
+      .collection<{ _id: string; outbox?: string }>('messages')
+      .findOne({ _id: barrierId });
+    return h.outbound.some((m) => m.id === barrierId) && doc !== null && !doc.outbox;
+  });
   await publishDelivery({
     id: 'barrier',
     messageId: barrierId,

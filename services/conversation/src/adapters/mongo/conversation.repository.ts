@@ -129,8 +129,27 @@ export class ConversationRepository {
     }
   }
 
-  /** Counts a message once: the `appliedMessageIds` guard makes a replay a no-op. */
+  /** Tail of the counting in flight per conversation in this process. */
+  private readonly counting = new Map<string, Promise<unknown>>();
+
+  /**
+   * Counts a message once: the `appliedMessageIds` guard makes a replay a no-op.
+   * Counts of one conversation run one at a time in this process: FerretDB v1
+   * loses one of two concurrent updates of a document (MongoDB does not), and
+   * partitions consumed concurrently often feed one conversation.
+   */
   async countMessage(tenantId: string, id: string, message: MessageCounted): Promise<void> {
+    const previous = this.counting.get(id) ?? Promise.resolve();
+    const run = previous.then(() => this.applyCount(tenantId, id, message));
+    const tail = run.catch(() => undefined);
+    this.counting.set(id, tail);
+    void tail.then(() => {
+      if (this.counting.get(id) === tail) this.counting.delete(id);
+    });
+    await run;
+  }
+
+  private async applyCount(tenantId: string, id: string, message: MessageCounted): Promise<void> {
     const route = message.replyRoute;
     await this.conversations.updateOne(
       { _id: id, tenantId, appliedMessageIds: { $ne: message.messageId } },
