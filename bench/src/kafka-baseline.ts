@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { whileTopicsSettle } from '@omni/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import { type Measurement, runConcurrently, summarize } from './stats';
 
@@ -23,7 +24,7 @@ export async function kafkaBaseline(
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const consumer = kafka.consumer({ groupId: `${topic}-group` });
   await Promise.all([producer.connect(), consumer.connect()]);
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await whileTopicsSettle(() => consumer.subscribe({ topic, fromBeginning: true }));
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   let done: () => void = () => undefined;

@@ -7,6 +7,8 @@ import type { Collection } from 'mongodb';
  */
 export class VisibilityWatcher {
   readonly latencies: number[] = [];
+  /** Queries the watcher itself sent to the store. */
+  queries = 0;
   private readonly acceptedAt = new Map<string, number>();
   private accepting = true;
   private readonly done: Promise<void>;
@@ -16,6 +18,7 @@ export class VisibilityWatcher {
       while (this.accepting || this.acceptedAt.size > 0) {
         const pending = [...this.acceptedAt.keys()];
         if (pending.length > 0) {
+          this.queries++;
           const found = await messages.find({ _id: { $in: pending } }, { projection: { _id: 1 } }).toArray();
           const now = performance.now();
           for (const { _id } of found) {

@@ -30,7 +30,9 @@ export async function probeMongo(uri: string): Promise<void> {
 export function ferretdbService(f: FerretdbInstance): LocalService {
   const dataDir = path.join(f.dir, 'data');
   const logFile = path.join(f.dir, 'ferretdb.log');
-  const sqliteUrl = `file:${dataDir}${path.sep}`;
+  // WAL without an fsync per commit: a commit survives the process, not the machine, as Kafka's
+  // acknowledged writes do by default (flushed by the OS, not per message). A dev and test store.
+  const sqliteUrl = `file:${dataDir}${path.sep}?_pragma=synchronous(normal)`;
   const uri = mongoUriFor(f.port);
   return {
     kind: 'mongo',

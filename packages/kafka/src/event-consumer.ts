@@ -5,6 +5,7 @@ import { type Context, context, type Link, SpanKind, SpanStatusCode, trace } fro
 import type { Batch, Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
 import { deadLetterMessages, errorText, type PoisonMessage, UndecodableError } from './dead-letter';
 import type { EventProducer } from './event-producer';
+import { whileTopicsSettle } from './fresh-topic';
 import type { KafkaMetrics } from './kafka-metrics';
 import { contextFromHeaders, headerString } from './trace-headers';
 import { isTransientError } from './transient-error';
@@ -93,7 +94,10 @@ export class EventConsumer<T> {
   async start(): Promise<void> {
     const { consumer } = this.deps;
     await consumer.connect();
-    await consumer.subscribe({ topic: this.topic, fromBeginning: this.settings.fromBeginning ?? false });
+    await whileTopicsSettle(
+      () => consumer.subscribe({ topic: this.topic, fromBeginning: this.settings.fromBeginning ?? false }),
+      this.stopping.signal,
+    );
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,

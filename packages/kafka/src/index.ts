@@ -6,6 +6,8 @@ export {
   type EventConsumerSettings,
 } from './event-consumer';
 export { EventProducer, type OutgoingEvent, PublishTimeoutError } from './event-producer';
+export { whileTopicsSettle } from './fresh-topic';
 export { KafkaClient, type KafkaSettings, type TopicSpec } from './kafka-client';
+export { inKeyOrder } from './key-order';
 export { contextFromHeaders, headerString, traceHeaders } from './trace-headers';
 export { isTransientError } from './transient-error';

@@ -1,10 +1,10 @@
-import { backoffDelay, sleep } from '@omni/backoff';
 import { deadLetterTopic } from '@omni/contracts';
 import type { Logger } from '@omni/logging';
 import { type Admin, Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { EventConsumer, type EventConsumerSettings } from './event-consumer';
 import { EventProducer } from './event-producer';
+import { whileTopicsSettle } from './fresh-topic';
 import { KafkaMetrics } from './kafka-metrics';
 import { kafkaLogLevel, pinoLogCreator } from './log-creator';
 import { withinMs } from './within-ms';
@@ -129,17 +129,9 @@ export class KafkaClient {
    * see. kafkajs' own "latest" start is resolved at join time, too late to tell.
    */
   async startGroupAtEnd(groupId: string, topic: string): Promise<Array<{ partition: number; offset: number }>> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        // Names as consume() gives them: both carry the deployment's prefix.
-        return await this.setGroupToTopicEnd(this.topicName(groupId), this.topicName(topic));
-      } catch (error: unknown) {
-        // A topic created moments ago may not have its leaders known yet (NOT_LEADER_FOR_PARTITION),
-        // which kafkajs' offset lookup does not retry; a fresh admin reads fresh metadata.
-        if (attempt >= 10 || (error as { retriable?: unknown }).retriable !== true) throw error;
-        await sleep(backoffDelay(attempt, { initialMs: 100, maxMs: 2_000 }));
-      }
-    }
+    // Names as consume() gives them: both carry the deployment's prefix. Each attempt's fresh
+    // admin reads fresh metadata.
+    return whileTopicsSettle(() => this.setGroupToTopicEnd(this.topicName(groupId), this.topicName(topic)));
   }
 
   private async setGroupToTopicEnd(groupId: string, name: string) {

@@ -1,2 +1,3 @@
 export { type IndexPlan, Store, type StoreSettings } from './store';
 export { isDuplicateKeyError, isTransientStoreError, withStoreRetry } from './store-errors';
+export { findOwned, type TenantDocument } from './tenant-read';

@@ -10,8 +10,10 @@ export const conversationEnv = baseEnv.extend(grpcEnv.shape).extend({
     .string()
     .regex(/^[A-Za-z0-9.-]+$/, 'expected a domain name')
     .default('mail.omni.invalid'),
+  /** Senders whose inbound messages are threaded side by side within one partition's batch (each sender in order). */
+  INBOUND_KEY_CONCURRENCY: z.coerce.number().int().min(1).default(8),
   /** The outbox relay's safety-net poll; it is also woken by every stored reply. */
-  OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1_000),
+  OUTBOX_POLL_MS: z.coerce.number().int().positive().default(5_000),
   /** How long a resolved API key is trusted before the database is asked again (bounds revocation delay). */
   API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
   /** Calls per second each API key may make (gRPC and REST together, per replica), and its burst. */
@@ -23,6 +25,8 @@ export const conversationEnv = baseEnv.extend(grpcEnv.shape).extend({
    * 0 turns the check off (for tenants whose adapter sends a message tag or template instead).
    */
   REPLY_WINDOW_HOURS: z.coerce.number().min(0).default(24),
+  /** How long a delivery status that overtook our own SENT waits for it before it is dropped. */
+  HELD_STATUS_TTL_HOURS: z.coerce.number().positive().default(72),
   /** How often snoozed conversations whose time has come are opened again. */
   SNOOZE_SWEEP_MS: z.coerce.number().int().positive().default(5_000),
   /** Recent conversation events each replica holds for live streams to resume from. */

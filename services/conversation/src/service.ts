@@ -34,8 +34,9 @@ import { ConversationCommands } from './application/conversation-commands';
 import { ConversationQueries } from './application/conversation-queries';
 import { DeliveryStatusHandler } from './application/delivery-status.handler';
 import { InboundMessageHandler } from './application/inbound-message.handler';
+import { PeriodicSweep } from './application/periodic-sweep';
 import { ReplyService } from './application/reply.service';
-import { SnoozeSweeper } from './application/snooze-sweeper';
+import { wakeDueSnoozes } from './application/snooze-sweeper';
 import { WatchEventsService } from './application/watch-events.service';
 import { WatchHub } from './application/watch-hub';
 import { conversationEnv } from './config';
@@ -49,6 +50,8 @@ const TOPICS = [
   Topics.delivery,
   Topics.customerEvents,
 ];
+/** Held statuses expire after hours: looking for them every ten minutes is plenty. */
+const HELD_STATUS_SWEEP_MS = 10 * 60_000;
 
 export interface ConversationService {
   runtime: ServiceRuntime<typeof conversationEnv>;
@@ -92,9 +95,21 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
   relay.start();
   shutdown.add('outbox relay', () => relay.stop());
   const commands = new ConversationCommands({ conversations, changes, activities, onChanged: relay.wake });
-  const snoozes = new SnoozeSweeper({ changes, commands, logger, intervalMs: config.SNOOZE_SWEEP_MS });
-  snoozes.start();
-  shutdown.add('snooze sweeper', () => snoozes.stop());
+  const held = new HeldDeliveryRepository(store);
+  const sweeps = [
+    new PeriodicSweep('snoozes', config.SNOOZE_SWEEP_MS, () => wakeDueSnoozes(changes, commands), logger),
+    // No TTL index on FerretDB v1: statuses for messages that never got their SENT are dropped here.
+    new PeriodicSweep(
+      'held delivery statuses',
+      HELD_STATUS_SWEEP_MS,
+      () => held.expire(new Date(Date.now() - config.HELD_STATUS_TTL_HOURS * 3_600_000)),
+      logger,
+    ),
+  ];
+  for (const sweep of sweeps) {
+    sweep.start();
+    shutdown.add('sweep', () => sweep.stop());
+  }
 
   const inbound = new InboundMessageHandler({
     customers,
@@ -107,8 +122,8 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     follower: identity.follower,
   });
   const consumers = [
-    await consumeInbound(kafka, inbound),
-    await consumeDelivery(kafka, new DeliveryStatusHandler(messages, new HeldDeliveryRepository(store)), logger),
+    await consumeInbound(kafka, inbound, config.INBOUND_KEY_CONCURRENCY),
+    await consumeDelivery(kafka, new DeliveryStatusHandler(messages, held), logger),
     await consumeAssignments(kafka, commands),
     await consumeTimelineEvents(kafka, activities),
   ];

@@ -8,7 +8,7 @@ import {
   MessageDirection,
 } from '@omni/contracts';
 import { waitFor } from '@omni/testing';
-import { HELD_DELIVERY_STATUSES } from '../src/adapters/mongo/held-delivery.repository';
+import { HELD_DELIVERY_STATUSES, HeldDeliveryRepository } from '../src/adapters/mongo/held-delivery.repository';
 import { api, type Harness, startHarness } from './conversation-harness';
 
 let h: Harness;
@@ -96,4 +96,19 @@ test('DELIVERED and READ that arrive before our own SENT are applied when SENT n
     async () => (await replyState(conversationId, replyId)) === DeliveryState.DELIVERY_STATE_READ,
   );
   expect(await held.find({ channelMessageId: wamid }).toArray()).toEqual([]);
+});
+
+test('a status for a message we never sent is held, then dropped once it is older than the hold time', async () => {
+  const wamid = 'wamid.NEVER-SENT';
+  await h.publishDelivery(platformStatus(wamid, DeliveryState.DELIVERY_STATE_DELIVERED));
+  const held = h.service.runtime.store.collection<{ _id: string; channelMessageId: string }>(HELD_DELIVERY_STATUSES);
+  await waitFor('the status held', async () => (await held.countDocuments({ channelMessageId: wamid })) === 1);
+  const repository = new HeldDeliveryRepository(h.service.runtime.store);
+
+  // Not yet past the hold time: kept.
+  await repository.expire(new Date(Date.now() - 3_600_000));
+  expect(await held.countDocuments({ channelMessageId: wamid })).toBe(1);
+  // Past it (the sweep's cutoff is now minus HELD_STATUS_TTL_HOURS): dropped.
+  expect(await repository.expire(new Date(Date.now() + 1_000))).toBeGreaterThanOrEqual(1);
+  expect(await held.countDocuments({ channelMessageId: wamid })).toBe(0);
 });

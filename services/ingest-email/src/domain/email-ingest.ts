@@ -1,10 +1,13 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { BlobStore } from '@omni/blob-store';
 import type { AttachmentRef, BlobRef } from '@omni/contracts';
 import { type AssembledMail, assembleInbound, type EmailProvider } from './inbound-assembler';
 import type { InboxDirectory } from './inbox-directory';
 import { parseMime } from './mime-parser';
 import type { ParsedEmail } from './parsed-email';
+import { readTwice } from './read-twice';
+
+const RAW_MAIL = { contentType: 'message/rfc822', filename: 'message.eml' };
 
 /** Where inbound messages (and bounce statuses) go; resolves only once they are durably accepted. */
 export interface InboundPublisher {
@@ -41,11 +44,13 @@ export class EmailIngest {
     this.clock = deps.clock ?? (() => new Date());
   }
 
-  /** Raw MIME (a stream is read once into the blob store, then parsed from there). */
+  /** Raw MIME, stored in the blob store and parsed in the same pass (a stream is read once). */
   async ingestRaw(content: Readable | Buffer, input: IngestInput): Promise<AssembledMail[]> {
     const receivedAt = this.clock();
-    const raw = await this.deps.blobs.put(content, { contentType: 'message/rfc822', filename: 'message.eml' });
-    const parsed = await parseMime(await this.deps.blobs.open(raw.blobId));
+    const store = (source: Readable | Buffer) => this.deps.blobs.put(source, RAW_MAIL);
+    const [raw, parsed] = Buffer.isBuffer(content)
+      ? await Promise.all([store(content), parseMime(Readable.from([content]))])
+      : await readTwice(content, store, parseMime);
     return this.finish(parsed, raw, receivedAt, input);
   }
 

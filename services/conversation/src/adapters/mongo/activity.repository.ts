@@ -1,5 +1,4 @@
-import type { Store } from '@omni/store';
-import { isDuplicateKeyError } from '@omni/store';
+import { findOwned, isDuplicateKeyError, type Store } from '@omni/store';
 import { type ActivityDocument, Collections } from './documents';
 
 /** Timeline position: (at, recordedAt, _id), the same shape as a message's (sentAt, receivedAt, _id). */
@@ -29,7 +28,7 @@ export class ActivityRepository {
   }
 
   findById(tenantId: string, id: string): Promise<ActivityDocument | null> {
-    return this.activities.findOne({ _id: id, tenantId });
+    return findOwned(this.activities, tenantId, id);
   }
 
   /** Oldest first by (at, recordedAt, _id). */

@@ -1,6 +1,5 @@
 import { type Channel, ConversationStatus } from '@omni/contracts';
-import type { Store } from '@omni/store';
-import { isDuplicateKeyError } from '@omni/store';
+import { findOwned, isDuplicateKeyError, type Store } from '@omni/store';
 import { Collections, type ConversationDocument } from './documents';
 import { MessageKeysRepository } from './message-keys.repository';
 
@@ -71,7 +70,7 @@ export class ConversationRepository {
   }
 
   findById(tenantId: string, id: string): Promise<ConversationDocument | null> {
-    return this.conversations.findOne({ _id: id, tenantId }, PUBLIC_FIELDS);
+    return findOwned(this.conversations, tenantId, id, PUBLIC_FIELDS);
   }
 
   /** One insert: the unique `openKey` refuses a second open conversation of the customer. */
@@ -92,7 +91,7 @@ export class ConversationRepository {
       return 'created';
     } catch (error: unknown) {
       if (!isDuplicateKeyError(error)) throw error;
-      if (await this.conversations.findOne({ _id: doc._id, tenantId: doc.tenantId }, { projection: { _id: 1 } })) {
+      if (await findOwned(this.conversations, doc.tenantId, doc._id, { projection: { _id: 1 } })) {
         return 'exists';
       }
       if (await this.findOpenId(doc.tenantId, doc.customerId)) return 'open_conflict';
@@ -176,11 +175,8 @@ export class ConversationRepository {
 
   /** Whether the message is among the conversation's counted ones. */
   async hasCounted(tenantId: string, id: string, messageId: string): Promise<boolean> {
-    const doc = await this.conversations.findOne(
-      { _id: id, tenantId, appliedMessageIds: messageId },
-      { projection: { _id: 1 } },
-    );
-    return doc !== null;
+    const doc = await findOwned(this.conversations, tenantId, id, { projection: { appliedMessageIds: 1 } });
+    return doc?.appliedMessageIds.includes(messageId) ?? false;
   }
 
   async findOpenId(tenantId: string, customerId: string): Promise<string | undefined> {
@@ -205,11 +201,8 @@ export class ConversationRepository {
     // Two `_id` reads (the customer's latest conversation with that subject, then its activity), not a scan.
     const id = await this.keys.conversationBySubject(tenantId, customerId, normalizedSubject);
     if (!id) return undefined;
-    const doc = await this.conversations.findOne(
-      { _id: id, tenantId, lastMessageAt: { $gte: since } },
-      { projection: { _id: 1 } },
-    );
-    return doc?._id;
+    const doc = await findOwned(this.conversations, tenantId, id, { projection: { lastMessageAt: 1 } });
+    return doc && doc.lastMessageAt >= since ? doc._id : undefined;
   }
 
   /** Newest activity first; `after` continues behind the last item of the previous page. */

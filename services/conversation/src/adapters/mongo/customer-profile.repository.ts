@@ -1,4 +1,4 @@
-import type { Store } from '@omni/store';
+import { findOwned, type Store } from '@omni/store';
 import { Collections, type CustomerDocument, type IdentityDocument } from './documents';
 
 /** A chain of merges longer than this is a bug (merges lock both sides, so no cycle can form). */
@@ -18,7 +18,7 @@ export class CustomerProfileRepository {
   }
 
   findById(tenantId: string, id: string): Promise<CustomerDocument | null> {
-    return this.customers.findOne({ _id: id, tenantId });
+    return findOwned(this.customers, tenantId, id);
   }
 
   /** The customer an id stands for today: merged-away ids lead to their winner. */

@@ -59,4 +59,10 @@ export class HeldDeliveryRepository {
   async release(ids: readonly string[]): Promise<void> {
     await Promise.all(ids.map((_id) => this.held.deleteOne({ _id })));
   }
+
+  /** Drops statuses held since before `before`: their message was never sent by us, or its SENT was lost. */
+  async expire(before: Date): Promise<number> {
+    const result = await this.held.deleteMany({ heldAt: { $lt: before } });
+    return result.deletedCount;
+  }
 }

@@ -1,6 +1,5 @@
 import type { Identity } from '@omni/contracts';
-import type { Store } from '@omni/store';
-import { isDuplicateKeyError } from '@omni/store';
+import { findOwned, isDuplicateKeyError, type Store } from '@omni/store';
 import { identityKey, normalizeIdentityValue } from '../../domain/identity-key';
 import { Collections, type IdentityDocument } from './documents';
 import type { MovedIdentity } from './merge-documents';
@@ -23,7 +22,7 @@ export class IdentityLinkRepository {
   }
 
   find(tenantId: string, identity: Identity): Promise<IdentityDocument | null> {
-    return this.identities.findOne({ _id: identityKey(tenantId, identity.kind, identity.value), tenantId });
+    return findOwned(this.identities, tenantId, identityKey(tenantId, identity.kind, identity.value));
   }
 
   /**

@@ -1,6 +1,5 @@
 import { ConversationStatus, MessageDirection } from '@omni/contracts';
-import type { Store } from '@omni/store';
-import { isDuplicateKeyError } from '@omni/store';
+import { findOwned, isDuplicateKeyError, type Store } from '@omni/store';
 import type { MergeStep } from '../../domain/merge-plan';
 import { closedKeyOf, openKeyOf } from './conversation.repository';
 import { Collections, type ConversationDocument, type MessageDocument } from './documents';
@@ -32,7 +31,7 @@ export class MergeRepository {
   }
 
   findById(tenantId: string, id: string): Promise<MergeDocument | null> {
-    return this.merges.findOne({ _id: id, tenantId });
+    return findOwned(this.merges, tenantId, id);
   }
 
   /** Creates the merge record, or returns the one an earlier attempt created. */
@@ -122,7 +121,7 @@ export class MergeRepository {
    * 'conflict' when that customer already has another open conversation.
    */
   async reassignConversation(tenantId: string, id: string, customerId: string): Promise<'moved' | 'conflict'> {
-    const doc = await this.conversations.findOne({ _id: id, tenantId }, { projection: { openKey: 1 } });
+    const doc = await findOwned(this.conversations, tenantId, id, { projection: { openKey: 1 } });
     if (!doc) return 'moved';
     const open = doc.openKey.startsWith('open:');
     try {
@@ -247,10 +246,9 @@ export class MergeRepository {
       );
       const after = await this.contentOf(tenantId, conversationId);
       // FerretDB v1 can also lose this `$set` to a concurrent update: the document must show it too.
-      const stored = await this.conversations.findOne(
-        { _id: conversationId, tenantId },
-        { projection: { appliedMessageIds: 1, messageCount: 1 } },
-      );
+      const stored = await findOwned(this.conversations, tenantId, conversationId, {
+        projection: { appliedMessageIds: 1, messageCount: 1 },
+      });
       const applied = { length: stored?.messageCount ?? -1, ids: stored?.appliedMessageIds ?? [] };
       if (
         sameIds(before, after) &&

@@ -1,6 +1,5 @@
 import { type DeliveryState, MessageDirection } from '@omni/contracts';
-import type { Store } from '@omni/store';
-import { isDuplicateKeyError } from '@omni/store';
+import { findOwned, isDuplicateKeyError, type Store } from '@omni/store';
 import { deliveryRank } from '../../domain/delivery-state';
 import { Collections, type MessageDocument } from './documents';
 import { MessageKeysRepository } from './message-keys.repository';
@@ -35,7 +34,7 @@ export class MessageRepository {
   }
 
   findById(tenantId: string, id: string): Promise<MessageDocument | null> {
-    return this.messages.findOne({ _id: id, tenantId });
+    return findOwned(this.messages, tenantId, id);
   }
 
   /** The customer's latest message on a channel: whom and where a reply on that channel goes to. */

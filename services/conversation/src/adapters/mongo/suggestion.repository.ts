@@ -1,6 +1,5 @@
 import { deterministicId } from '@omni/contracts';
-import type { Store } from '@omni/store';
-import { isDuplicateKeyError } from '@omni/store';
+import { findOwned, isDuplicateKeyError, type Store } from '@omni/store';
 import { MergeCollections, type SuggestionDocument, type SuggestionStatus } from './merge-documents';
 
 export interface SuggestionCursor {
@@ -22,7 +21,7 @@ export class SuggestionRepository {
   }
 
   findById(tenantId: string, id: string): Promise<SuggestionDocument | null> {
-    return this.suggestions.findOne({ _id: id, tenantId });
+    return findOwned(this.suggestions, tenantId, id);
   }
 
   /** Records the suggestion unless the pair has one already (then that one is returned, as it stands). */

@@ -1,4 +1,4 @@
-import type { Store } from '@omni/store';
+import { findOwned, type Store } from '@omni/store';
 import type { WatchTargets } from '../../application/watch-events.service';
 import { Collections } from './documents';
 
@@ -17,9 +17,12 @@ export class WatchTargetsRepository implements WatchTargets {
   }
 
   private async exists(collection: string, tenantId: string, id: string): Promise<boolean> {
-    const found = await this.store
-      .collection<{ _id: string; tenantId: string }>(collection)
-      .findOne({ _id: id, tenantId }, ID_ONLY);
+    const found = await findOwned(
+      this.store.collection<{ _id: string; tenantId: string }>(collection),
+      tenantId,
+      id,
+      ID_ONLY,
+    );
     return found !== null;
   }
 }
