@@ -31,8 +31,10 @@ export function ferretdbService(f: FerretdbInstance): LocalService {
   const dataDir = path.join(f.dir, 'data');
   const logFile = path.join(f.dir, 'ferretdb.log');
   // WAL without an fsync per commit: a commit survives the process, not the machine, as Kafka's
-  // acknowledged writes do by default (flushed by the OS, not per message). A dev and test store.
-  const sqliteUrl = `file:${dataDir}${path.sep}?_pragma=synchronous(normal)`;
+  // acknowledged writes do by default (flushed by the OS, not per message). SQLite has one writer:
+  // under a burst a write waits its turn up to 60 s (FerretDB's default is 10 s, then SQLITE_BUSY),
+  // as writes queue on MongoDB. A dev and test store.
+  const sqliteUrl = `file:${dataDir}${path.sep}?_pragma=synchronous(normal)&_pragma=busy_timeout(60000)`;
   const uri = mongoUriFor(f.port);
   return {
     kind: 'mongo',

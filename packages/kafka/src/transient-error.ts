@@ -21,5 +21,7 @@ export function isTransientError(error: unknown): boolean {
   const candidate = error as { name?: unknown; transient?: unknown; kind?: unknown; cause?: unknown };
   if (candidate.transient === true || candidate.kind === 'unavailable') return true;
   if (typeof candidate.name === 'string' && TRANSIENT_NAMES.has(candidate.name)) return true;
+  // FerretDB v1 (SQLite) when a write waited too long for the one writer's lock: overload, not a bad message.
+  if (candidate.name === 'MongoServerError' && /SQLITE_BUSY/.test(String((error as Error).message))) return true;
   return candidate.cause !== undefined && candidate.cause !== error && isTransientError(candidate.cause);
 }

@@ -20,11 +20,15 @@ const TRANSIENT_NAMES = new Set([
   'MongoPoolClearedError',
 ]);
 
-/** A failure that says nothing about the operation itself: the server was unreachable or stepping down. */
+/** FerretDB v1 (SQLite) when a write waited past its busy timeout for the one writer's lock: overload. */
+const STORE_BUSY = /SQLITE_BUSY/;
+
+/** A failure that says nothing about the operation itself: the server was unreachable, stepping down or overloaded. */
 export function isTransientStoreError(error: unknown): boolean {
   if (!(error instanceof MongoError)) return false;
   return (
     TRANSIENT_NAMES.has(error.name) ||
+    STORE_BUSY.test(error.message) ||
     error.hasErrorLabel('RetryableWriteError') ||
     error.hasErrorLabel('TransientTransactionError')
   );
