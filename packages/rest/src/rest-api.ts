@@ -134,7 +134,7 @@ export class RestApi {
 
   private requestOf(route: RestRoute, req: Request): unknown {
     const pathParams = req.params as Record<string, string>;
-    const fromClient = route.method === 'get' || route.method === 'delete' ? queryObject(req) : req.body;
+    const fromClient = route.method === 'get' || route.method === 'delete' ? queryObject(req) : bodyOf(req);
     if (
       fromClient === undefined ||
       fromClient === null ||
@@ -165,6 +165,13 @@ export class RestApi {
     }
     return validate;
   }
+}
+
+/** A request sent without a body (no Content-Length, no Transfer-Encoding) is empty: `POST /v1/merges/m1/split`. */
+function bodyOf(req: Request): unknown {
+  if (req.body !== undefined) return req.body;
+  const bodiless = !req.headers['transfer-encoding'] && (req.headers['content-length'] ?? '0') === '0';
+  return bodiless ? {} : undefined;
 }
 
 /** `?conversation_id=x&customerIdentity.kind=...` → `{ conversationId: 'x', customerIdentity: { kind: ... } }`. */

@@ -11,8 +11,8 @@ import { ServiceRuntime } from '@omni/runtime';
 import { conversationServer } from './adapters/grpc/conversation.server';
 import { customerServer } from './adapters/grpc/customer.server';
 import { watchEventsRpc } from './adapters/grpc/watch-events';
-import { mountConversationRest } from './adapters/http/conversation.rest';
 import { mountEventsSse } from './adapters/http/events.sse';
+import { mountRest } from './adapters/http/service.rest';
 import { consumeAssignments } from './adapters/kafka/assignments.consumer';
 import { ConversationEventsPublisher } from './adapters/kafka/conversation-events.publisher';
 import { consumeDelivery } from './adapters/kafka/delivery.consumer';
@@ -32,6 +32,7 @@ import { WatchTargetsRepository } from './adapters/mongo/watch-targets.repositor
 import { conversationApi } from './application/conversation-api';
 import { ConversationCommands } from './application/conversation-commands';
 import { ConversationQueries } from './application/conversation-queries';
+import { customerApi } from './application/customer-api';
 import { DeliveryStatusHandler } from './application/delivery-status.handler';
 import { InboundMessageHandler } from './application/inbound-message.handler';
 import { PeriodicSweep } from './application/periodic-sweep';
@@ -168,9 +169,10 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     ...conversationServer(api),
     watchEvents: watchEventsRpc(watch, config.WATCH_HEARTBEAT_MS),
   });
-  mountConversationRest(runtime.http.app, authenticator, api);
+  const customerOperations = customerApi(identity.customerService, identity.mergeService);
+  mountRest(runtime.http.app, authenticator, { conversations: api, customers: customerOperations });
   mountEventsSse(runtime.http.app, { authenticator, watch, heartbeatMs: config.WATCH_HEARTBEAT_MS });
-  grpc.addService(CustomerServiceService, customerServer(identity.customerService, identity.mergeService));
+  grpc.addService(CustomerServiceService, customerServer(customerOperations));
   const grpcPort = await grpc.start({ host: config.GRPC_HOST, port: config.GRPC_PORT });
   shutdown.add('grpc', () => grpc.shutdown(config.SHUTDOWN_GRACE_MS / 2));
   // Runs before gRPC and the consumers stop: open streams end with UNAVAILABLE rather than being cut.

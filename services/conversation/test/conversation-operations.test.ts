@@ -13,9 +13,8 @@ import {
   Topics,
 } from '@omni/contracts';
 import { waitFor } from '@omni/testing';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { api, type Harness, mail, startHarness } from './conversation-harness';
+import { openApiClient, type RestCall } from './openapi-client';
 
 let h: Harness;
 let key: string;
@@ -258,42 +257,11 @@ test('a WhatsApp reply after the 24-hour window is refused before anything is st
 });
 
 describe('REST /v1', () => {
-  let base: string;
-  let document: { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
+  let call: RestCall;
 
   beforeAll(async () => {
-    base = `http://127.0.0.1:${h.service.httpPort}`;
-    document = (await (await fetch(`${base}/openapi.json`)).json()) as typeof document;
-    ajv.addSchema(document, 'openapi.json');
+    call = await openApiClient(`http://127.0.0.1:${h.service.httpPort}`, key);
   });
-
-  /** Calls the API and checks the body against the response schema the OpenAPI document declares for it. */
-  // biome-ignore lint/suspicious/noExplicitAny: the body is checked against the document's schema before it is returned
-  type Json = any;
-
-  async function call(
-    method: string,
-    path: string,
-    template: string,
-    body?: unknown,
-    auth = key,
-  ): Promise<{ status: number; headers: Headers; json: Json }> {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${auth}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const json: Json = await res.json();
-    const declared = document.paths[template]?.[method.toLowerCase()]?.responses[String(res.status)] as
-      | { content: { 'application/json': { schema: { $ref: string } } } }
-      | undefined;
-    if (!declared) throw new Error(`${method} ${template} answered ${res.status}, which the document does not declare`);
-    const validate = ajv.compile({ $ref: `openapi.json${declared.content['application/json'].schema.$ref}` });
-    if (!validate(json)) throw new Error(`${method} ${path}: ${ajv.errorsText(validate.errors)}`);
-    return { status: res.status, headers: res.headers, json };
-  }
 
   test('serves the same operations as JSON, valid against its OpenAPI document', async () => {
     const conversationId = await deliver(mail({ from: 'wes@example.com', messageId: 'wes1@example.com' }));

@@ -66,6 +66,12 @@ async function timeline(conversationId: string): Promise<string[]> {
   return ids;
 }
 
+/** The internal notes of a conversation's timeline, in order. */
+async function notesOf(conversationId: string): Promise<string[]> {
+  const { entries } = await api(h.client, agentKey).listTimeline({ conversationId, pageSize: 200 });
+  return entries.flatMap((e) => (e.entry?.$case === 'note' ? [e.entry.value.text] : []));
+}
+
 async function openThreads(customerId: string) {
   const { conversations } = await integration.get(customerId);
   return conversations.filter((c) => c.status === ConversationStatus.CONVERSATION_STATUS_OPEN);
@@ -220,7 +226,7 @@ test('two merges racing (A<-B with B<-A, and A<-B with C<-B) end with one winner
   expect((await integration.get(c as string)).customer?.id).toBe(c);
 }, 60_000);
 
-test('split after merge restores both sides: identities, threads, messages and counts', async () => {
+test('split after merge restores both sides: identities, threads, messages, notes and counts', async () => {
   const start = await twoChannelStart('kai', '+4917633334444');
   for (const id of [start.m.conversationId, start.w.conversationId]) {
     await waitFor(
@@ -233,8 +239,15 @@ test('split after merge restores both sides: identities, threads, messages and c
     mail: await integration.get(start.mailCustomer),
     wa: await integration.get(start.waCustomer),
   };
+  // A note on each thread before the merge: the folded thread's note moves into the surviving one.
+  const agentApi = api(h.client, agentKey);
+  await agentApi.addNote({ conversationId: start.m.conversationId, text: 'kai wrote by mail' });
+  await agentApi.addNote({ conversationId: start.w.conversationId, text: 'kai wrote on WhatsApp' });
   const { merge } = await integration.merge(start.mailCustomer, start.waCustomer);
-  expect((await openThreads(start.mailCustomer)).at(0)?.messageCount).toBe(2);
+  const survivor = (await openThreads(start.mailCustomer)).at(0);
+  expect(survivor?.messageCount).toBe(2);
+  expect((await notesOf(survivor?.id as string)).sort()).toEqual(['kai wrote by mail', 'kai wrote on WhatsApp']);
+  await agentApi.addNote({ conversationId: survivor?.id as string, text: 'written after the merge' });
 
   const agent = customers(client, agentKey);
   expect(((await agent.split(merge?.id as string).catch((e: unknown) => e)) as { code: number }).code).toBe(
@@ -258,6 +271,16 @@ test('split after merge restores both sides: identities, threads, messages and c
   }
   expect(await timeline(start.m.conversationId)).toEqual([start.byMail.id]);
   expect(await timeline(start.w.conversationId)).toEqual([start.byWhatsApp.id]);
+  // Each note is back in its own thread's timeline; the one written after the merge stays where it was written.
+  const afterMerge = survivor?.id === start.m.conversationId ? 'mail' : 'wa';
+  expect(await notesOf(start.m.conversationId)).toEqual([
+    'kai wrote by mail',
+    ...(afterMerge === 'mail' ? ['written after the merge'] : []),
+  ]);
+  expect(await notesOf(start.w.conversationId)).toEqual([
+    'kai wrote on WhatsApp',
+    ...(afterMerge === 'wa' ? ['written after the merge'] : []),
+  ]);
   expect((await stored(start.byWhatsApp.id)).customerId).toBe(start.waCustomer);
   await waitFor('CustomerSplit published', () =>
     customerEvents.find((e) => e.kind?.$case === 'split' && e.kind.value.mergeId === merge?.id),

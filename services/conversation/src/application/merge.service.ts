@@ -240,8 +240,8 @@ export class MergeService {
 
   /**
    * Undoes a merge from its record: the loser gets back its identities, its
-   * conversations and every message the merge moved. Messages that arrived
-   * after the merge stay in the thread they were placed in.
+   * conversations and every message, note and system event the merge moved.
+   * Messages and notes that arrived after the merge stay where they were placed.
    */
   async split(tenantId: string, mergeId: string): Promise<MergeDocument> {
     const merge = await this.getMerge(tenantId, mergeId);
@@ -264,7 +264,7 @@ export class MergeService {
 
     for (const moved of merge.movedIdentities) await this.deps.identities.restore(tenantId, loserId, moved);
     await this.restoreConversations(merge);
-    await this.deps.merges.restoreMessages(tenantId, mergeId);
+    await this.deps.merges.restoreMoved(tenantId, mergeId);
     if (merge.thread) {
       await this.deps.merges.recount(tenantId, merge.thread.survivorId);
       await this.deps.merges.recount(tenantId, merge.thread.mergedId);

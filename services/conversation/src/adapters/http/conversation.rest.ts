@@ -1,8 +1,5 @@
-import type { ApiKeyAuthenticator } from '@omni/auth';
 import * as contracts from '@omni/contracts';
-import { protoSources } from '@omni/contracts';
-import { operationRoutes, RestApi, type RestRoute } from '@omni/rest';
-import type { Express } from 'express';
+import { operationRoutes, type RestRoute } from '@omni/rest';
 import type { ConversationApi } from '../../application/conversation-api';
 
 const ITEM = '/v1/conversations/:conversationId';
@@ -55,7 +52,7 @@ export function conversationRoutes(api: ConversationApi): RestRoute[] {
 }
 
 /** The Server-Sent Events stream (served by events.sse.ts), described for the OpenAPI document. */
-const EVENTS_PATH = {
+export const EVENTS_PATH = {
   get: {
     operationId: 'watchEvents',
     summary: 'Follow conversation events live (Server-Sent Events), resumable with Last-Event-ID',
@@ -84,18 +81,3 @@ const EVENTS_PATH = {
     },
   },
 };
-
-export function mountConversationRest(app: Express, authenticator: ApiKeyAuthenticator, api: ConversationApi): RestApi {
-  const rest = new RestApi({
-    info: {
-      title: 'omni conversation API',
-      version: 'v1',
-      description: 'One customer, one thread across email, Messenger, Instagram, WhatsApp and Telegram.',
-    },
-    proto: protoSources(['omni/v1/conversation_service.proto']),
-    routes: conversationRoutes(api),
-    extraPaths: { '/v1/events': EVENTS_PATH },
-  });
-  rest.mount(app, authenticator);
-  return rest;
-}

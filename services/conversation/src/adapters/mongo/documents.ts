@@ -123,6 +123,8 @@ export interface ActivityDocument {
   note?: { authorId: string; authorName: string; text: string };
   /** ConversationEvent, base64 protobuf. */
   event?: string;
+  /** Per merge that moved it out of a folded thread: where it was, so a split puts it back. */
+  mergedFrom?: Record<string, { conversationId: string }>;
 }
 
 export interface MessageDocument {

@@ -2,11 +2,9 @@ import { ConversationStatus, MessageDirection } from '@omni/contracts';
 import { findOwned, isDuplicateKeyError, type Store } from '@omni/store';
 import type { MergeStep } from '../../domain/merge-plan';
 import { closedKeyOf, openKeyOf } from './conversation.repository';
-import { Collections, type ConversationDocument, type MessageDocument } from './documents';
+import { type ActivityDocument, Collections, type ConversationDocument, type MessageDocument } from './documents';
 import { MergeCollections, type MergeDocument, type MergeLockDocument } from './merge-documents';
 
-/** Timeline entries (notes, system events) live beside messages and follow their conversation. */
-const ACTIVITIES = 'activities';
 /** Recounting stops chasing a stream of new messages after this many rounds; the next one corrects it. */
 const RECOUNT_ROUNDS = 8;
 
@@ -28,6 +26,11 @@ export class MergeRepository {
 
   private get messages() {
     return this.store.collection<MessageDocument>(Collections.messages);
+  }
+
+  /** Timeline entries (notes, system events) live beside messages and follow their conversation. */
+  private get activities() {
+    return this.store.collection<ActivityDocument>(Collections.activities);
   }
 
   findById(tenantId: string, id: string): Promise<MergeDocument | null> {
@@ -141,13 +144,11 @@ export class MergeRepository {
 
   /** Moves a folded thread's messages and timeline entries into the survivor, noting where they came from. */
   async moveConversationContent(tenantId: string, fromId: string, toId: string, mergeId?: string): Promise<void> {
-    await this.messages.updateMany(
-      { tenantId, conversationId: fromId },
-      { $set: { conversationId: toId, ...(mergeId && { [`mergedFrom.${mergeId}.conversationId`]: fromId }) } },
-    );
-    await this.store
-      .collection(ACTIVITIES)
-      .updateMany({ tenantId, conversationId: fromId }, { $set: { conversationId: toId } });
+    const update = {
+      $set: { conversationId: toId, ...(mergeId && { [`mergedFrom.${mergeId}.conversationId`]: fromId }) },
+    };
+    await this.messages.updateMany({ tenantId, conversationId: fromId }, update);
+    await this.activities.updateMany({ tenantId, conversationId: fromId }, update);
   }
 
   /** Re-labels the loser's messages with the winner, noting the original customer. */
@@ -163,13 +164,16 @@ export class MergeRepository {
     await this.messages.updateOne({ _id: id, tenantId }, { $set: { conversationId, customerId } });
   }
 
-  /** Split: every message the merge moved goes back to where it came from, and forgets the move. */
-  async restoreMessages(tenantId: string, mergeId: string): Promise<void> {
+  /**
+   * Split: every message and timeline entry the merge moved goes back to where
+   * it came from, and forgets the move. One update per document, each
+   * idempotent, so a split that stopped half-way is finished by running it again.
+   */
+  async restoreMoved(tenantId: string, mergeId: string): Promise<void> {
     const path = `mergedFrom.${mergeId}`;
-    const moved = await this.messages
-      .find({ tenantId, [path]: { $exists: true } }, { projection: { _id: 1, mergedFrom: 1 } })
-      .toArray();
-    for (const message of moved) {
+    const moved = { tenantId, [path]: { $exists: true } };
+    const projection = { projection: { _id: 1, mergedFrom: 1 } };
+    for (const message of await this.messages.find(moved, projection).toArray()) {
       const origin = message.mergedFrom?.[mergeId] ?? {};
       await this.messages.updateOne(
         { _id: message._id, tenantId },
@@ -180,6 +184,13 @@ export class MergeRepository {
           },
           $unset: { [path]: '' },
         },
+      );
+    }
+    for (const activity of await this.activities.find(moved, projection).toArray()) {
+      const origin = activity.mergedFrom?.[mergeId];
+      await this.activities.updateOne(
+        { _id: activity._id, tenantId },
+        { ...(origin && { $set: { conversationId: origin.conversationId } }), $unset: { [path]: '' } },
       );
     }
   }
