@@ -6,6 +6,7 @@ export {
   type FieldViolation,
   isDomainError,
 } from './domain-error';
+export { DEPENDENCY_RETRY_AFTER_SECONDS, DEPENDENCY_UNAVAILABLE, isTransientError } from './transient-error';
 export {
   AlreadyExistsError,
   FailedPreconditionError,

@@ -60,6 +60,17 @@ describe('toGrpcStatus', () => {
     expect(hiddenCauseOf(result.metadata)).toEqual({ err });
   });
 
+  it('answers UNAVAILABLE with a retry hint when a dependency is down or overloaded, hiding the cause', () => {
+    const storeDown = Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:27017'), {
+      name: 'MongoServerSelectionError',
+    });
+    const result = toGrpcStatus(storeDown);
+    expect(result.code).toBe(status.UNAVAILABLE);
+    expect(result.details).toBe('a dependency is unavailable; retry later');
+    expect(result.metadata.get(RETRY_AFTER_KEY)).toEqual(['1']);
+    expect(hiddenCauseOf(result.metadata)).toEqual({ err: storeDown });
+  });
+
   it('reports a thrown undefined as a hidden cause too', () => {
     expect(hiddenCauseOf(toGrpcStatus(undefined).metadata)).toEqual({ err: undefined });
   });

@@ -1,5 +1,11 @@
 import { Metadata, status } from '@grpc/grpc-js';
-import { type ErrorKind, isDomainError } from '@omni/errors';
+import {
+  DEPENDENCY_RETRY_AFTER_SECONDS,
+  DEPENDENCY_UNAVAILABLE,
+  type ErrorKind,
+  isDomainError,
+  isTransientError,
+} from '@omni/errors';
 import { encodeStatusDetails, STATUS_DETAILS_KEY } from './status-details';
 
 export interface GrpcErrorStatus {
@@ -59,5 +65,10 @@ export function toGrpcStatus(err: unknown): GrpcErrorStatus {
     return { code, details: err.message, metadata };
   }
   hiddenCauses.set(metadata, err);
+  if (isTransientError(err)) {
+    // A dependency is down or overloaded: the call may succeed if retried.
+    metadata.set(RETRY_AFTER_KEY, String(DEPENDENCY_RETRY_AFTER_SECONDS));
+    return { code: status.UNAVAILABLE, details: DEPENDENCY_UNAVAILABLE, metadata };
+  }
   return { code: status.INTERNAL, details: 'internal error', metadata };
 }

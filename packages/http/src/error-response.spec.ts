@@ -79,6 +79,16 @@ describe('toErrorResponse', () => {
     }
   });
 
+  it('answers 503 with Retry-After when a dependency is down or overloaded, hiding the cause', () => {
+    const busy = Object.assign(new Error('database is locked (5) (SQLITE_BUSY)'), { name: 'MongoServerError' });
+    expect(toErrorResponse(busy)).toEqual({
+      status: 503,
+      headers: { 'Retry-After': '1' },
+      body: { error: { code: 'unavailable', message: 'a dependency is unavailable; retry later' } },
+      hidden: true,
+    });
+  });
+
   it('passes exposed client errors from the body parser through', () => {
     const tooLarge = Object.assign(new Error('request entity too large'), {
       status: 413,

@@ -1,4 +1,11 @@
-import { type ErrorKind, type FieldViolation, isDomainError } from '@omni/errors';
+import {
+  DEPENDENCY_RETRY_AFTER_SECONDS,
+  DEPENDENCY_UNAVAILABLE,
+  type ErrorKind,
+  type FieldViolation,
+  isDomainError,
+  isTransientError,
+} from '@omni/errors';
 
 /** The one error shape every HTTP API of every service answers with. */
 export interface ErrorBody {
@@ -68,6 +75,15 @@ export function toErrorResponse(err: unknown): ErrorResponse {
     const code = CODE_BY_CLIENT_STATUS[status] ?? 'bad_request';
     const text = type === 'entity.parse.failed' ? 'malformed JSON body' : message;
     return { status, headers: {}, body: { error: { code, message: text } }, hidden: false };
+  }
+  if (isTransientError(err)) {
+    // A dependency is down or overloaded: the cause is logged, the caller is told to retry.
+    return {
+      status: 503,
+      headers: { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_SECONDS) },
+      body: { error: { code: 'unavailable', message: DEPENDENCY_UNAVAILABLE } },
+      hidden: true,
+    };
   }
   return {
     status: 500,

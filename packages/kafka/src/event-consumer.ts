@@ -1,5 +1,6 @@
 import { type BackoffSettings, backoffDelay, sleep } from '@omni/backoff';
 import { deadLetterTopic, EventHeaders, type EventType } from '@omni/contracts';
+import { isTransientError } from '@omni/errors';
 import type { Logger } from '@omni/logging';
 import { type Context, context, type Link, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Batch, Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
@@ -8,7 +9,6 @@ import type { EventProducer } from './event-producer';
 import { whileTopicsSettle } from './fresh-topic';
 import type { KafkaMetrics } from './kafka-metrics';
 import { contextFromHeaders, headerString } from './trace-headers';
-import { isTransientError } from './transient-error';
 import { withinMs } from './within-ms';
 
 export interface ConsumedEvent<T> {

@@ -1,3 +1,4 @@
+export { isTransientError } from '@omni/errors';
 export {
   type BatchHandler,
   type BatchInfo,
@@ -10,4 +11,3 @@ export { whileTopicsSettle } from './fresh-topic';
 export { KafkaClient, type KafkaSettings, type TopicSpec } from './kafka-client';
 export { inKeyOrder } from './key-order';
 export { contextFromHeaders, headerString, traceHeaders } from './trace-headers';
-export { isTransientError } from './transient-error';

@@ -1,3 +1,7 @@
+/** What an API caller is told when a dependency failed (the cause itself is only logged). */
+export const DEPENDENCY_UNAVAILABLE = 'a dependency is unavailable; retry later';
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 1;
+
 const TRANSIENT_NAMES = new Set([
   'MongoNetworkError',
   'MongoNetworkTimeoutError',
@@ -12,9 +16,10 @@ const TRANSIENT_NAMES = new Set([
 ]);
 
 /**
- * Whether a handler failed because a dependency is down rather than because
- * the message is bad. Such failures are retried until the dependency is back,
- * never dead-lettered: a database outage must not empty a topic into its DLQ.
+ * Whether something failed because a dependency is down or overloaded rather
+ * than because of the input. Consumers retry such failures until the
+ * dependency is back, never dead-lettering them (a database outage must not
+ * empty a topic into its DLQ); the APIs answer UNAVAILABLE / 503 so callers retry.
  */
 export function isTransientError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
