@@ -1,3 +1,4 @@
+export { grpcOperation } from './api-operation-handler';
 export {
   type Authenticate,
   type AuthInterceptorOptions,

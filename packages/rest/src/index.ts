@@ -1,5 +1,12 @@
 export { buildOpenApi, type OpenApiInfo } from './openapi';
-export { type JsonSchema, loadProtoRoot, messageFields, protoJsonSchemas } from './proto-schemas';
+export {
+  isOutputOnly,
+  type JsonSchema,
+  loadProtoRoot,
+  messageFields,
+  type OutputOnlyFields,
+  protoJsonSchemas,
+} from './proto-schemas';
 export {
   type HttpMethod,
   type MessageCodec,

@@ -46,7 +46,8 @@ type FieldsOf = (type: string) => Array<{ name: string; message?: string; repeat
 /** An OpenAPI 3.1 document for REST routes whose bodies are the proto messages' JSON forms. */
 export function buildOpenApi(
   info: OpenApiInfo,
-  routes: readonly RestRoute[],
+  /** bodyType: the message type of the route's body field, when it has one. */
+  routes: ReadonlyArray<RestRoute & { bodyType?: string }>,
   schemas: Record<string, JsonSchema>,
   fieldsOf: FieldsOf,
 ): Record<string, unknown> {
@@ -95,8 +96,12 @@ export function buildOpenApi(
         parameters.push({ name: field.name, in: 'query', schema: requestSchema.properties[field.name] });
       }
     } else {
+      const bodySchema = route.bodyType ? (schemas[route.bodyType] as typeof requestSchema) : requestSchema;
+      // The client writes neither what the path gives nor what the server owns.
       const properties = Object.fromEntries(
-        Object.entries(requestSchema.properties).filter(([name]) => !pathParams.includes(name)),
+        Object.entries(bodySchema.properties).filter(
+          ([name, schema]) => !pathParams.includes(name) && !schema.readOnly,
+        ),
       );
       operation.requestBody = {
         required: true,

@@ -44,4 +44,20 @@ describe('protoJsonSchemas', () => {
       ]),
     );
   });
+
+  it('marks fields documented "Output only" readOnly, or refuses them for requests', () => {
+    const routing = protoSources(['omni/v1/routing_service.proto']);
+    const routingRoot = loadProtoRoot(routing.includeDirs, routing.files);
+    const documented = protoJsonSchemas(routingRoot, ['omni.v1.UpsertAgentRequest'], '#/defs/');
+    const agent = documented['omni.v1.Agent'] as { properties: Record<string, Record<string, unknown>> };
+    expect(agent.properties.load).toMatchObject({ type: 'object', readOnly: true });
+    expect(agent.properties.presence).toMatchObject({ $ref: '#/defs/omni.v1.Presence', readOnly: true });
+    expect(agent.properties.capacity?.readOnly).toBeUndefined();
+    expect(agent.properties.skills?.description).toBe('Skill name to level 1-10.');
+    const forRequests = protoJsonSchemas(routingRoot, ['omni.v1.UpsertAgentRequest'], '#/defs/', 'refuse');
+    const writable = forRequests['omni.v1.Agent'] as { properties: Record<string, unknown> };
+    expect(writable.properties.load).toBe(false);
+    expect(writable.properties.version).toBe(false);
+    expect(writable.properties.name).toMatchObject({ type: 'string' });
+  });
 });

@@ -35,10 +35,19 @@ export function loadProtoRoot(includeDirs: readonly string[], files: readonly st
     }
     return target;
   };
-  root.loadSync([...files]);
+  // Plain `//` comments are the .proto files' documentation: they become descriptions and mark output-only fields.
+  root.loadSync([...files], { alternateCommentMode: true });
   root.resolveAll();
   return root;
 }
+
+/** A field the server sets, documented as `// Output only...` in the .proto files. */
+export function isOutputOnly(field: Field): boolean {
+  return /^output only\b/i.test(field.comment ?? '');
+}
+
+/** How output-only fields appear: annotated (documents, responses), or refused (request validation). */
+export type OutputOnlyFields = 'readOnly' | 'refuse';
 
 function fullName(type: Type | Enum): string {
   return type.fullName.replace(/^\./, '');
@@ -49,8 +58,15 @@ function fullName(type: Type | Enum): string {
  * form ts-proto's toJSON/fromJSON use (lowerCamelCase names, enum value
  * names, RFC 3339 timestamps). Unknown properties are refused, so the same
  * schemas validate requests (mass assignment) and, in tests, responses.
+ * Output-only fields are `readOnly`, or with `outputOnly: 'refuse'` the
+ * `false` schema, so a request that writes one fails naming it.
  */
-export function protoJsonSchemas(root: Root, roots: readonly string[], refPrefix: string): Record<string, JsonSchema> {
+export function protoJsonSchemas(
+  root: Root,
+  roots: readonly string[],
+  refPrefix: string,
+  outputOnly: OutputOnlyFields = 'readOnly',
+): Record<string, JsonSchema> {
   const schemas: Record<string, JsonSchema> = {};
   const visit = (name: string): void => {
     if (schemas[name] || WELL_KNOWN[name]) return;
@@ -60,9 +76,13 @@ export function protoJsonSchemas(root: Root, roots: readonly string[], refPrefix
       return;
     }
     if (!(found instanceof Type)) throw new Error(`${name} is not a message or enum in the loaded protos`);
-    const properties: Record<string, JsonSchema> = {};
+    const properties: Record<string, JsonSchema | false> = {};
     schemas[name] = { type: 'object', additionalProperties: false, properties };
-    for (const field of found.fieldsArray) properties[field.name] = fieldSchema(field, refPrefix, visit);
+    for (const field of found.fieldsArray) {
+      const schema = fieldSchema(field, refPrefix, visit);
+      if (!isOutputOnly(field)) properties[field.name] = schema;
+      else properties[field.name] = outputOnly === 'refuse' ? false : { ...schema, readOnly: true };
+    }
   };
   for (const name of roots) visit(name);
   return schemas;

@@ -27,6 +27,12 @@ export interface RestRoute<Req = unknown, Res = unknown> {
   response: { type: string; codec: MessageCodec<Res> };
   operation: ApiOperation<Req, Res>;
   successStatus?: number;
+  /**
+   * The request field the JSON body is (like google.api.http's `body`), e.g.
+   * `agent` for `PUT /v1/agents/:agentId` taking an Agent; path parameters
+   * are then fields of that message. Unset: the body is the whole request.
+   */
+  body?: string;
 }
 
 /** Builds a route with the request and response types tied to the operation's. */
@@ -40,6 +46,8 @@ export interface OperationRouteSpec<Name extends string> {
   operation: Name;
   summary: string;
   successStatus?: number;
+  /** The request field the JSON body is; see RestRoute.body. */
+  body?: string;
 }
 
 /**
@@ -69,6 +77,7 @@ export function operationRoutes<Name extends string>(
       response: { type: `${options.protoPackage}.${message}Response`, codec: codecOf(`${message}Response`) },
       operation: operations[spec.operation] as unknown as ApiOperation<unknown, unknown>,
       ...(spec.successStatus && { successStatus: spec.successStatus }),
+      ...(spec.body && { body: spec.body }),
     };
   });
 }
@@ -99,7 +108,7 @@ export class RestApi {
   constructor(private readonly options: RestApiOptions) {
     this.root = loadProtoRoot(options.proto.includeDirs, options.proto.files);
     const types = options.routes.flatMap((route) => [route.request.type, route.response.type]);
-    const $defs = protoJsonSchemas(this.root, types, REF_PREFIX);
+    const $defs = protoJsonSchemas(this.root, types, REF_PREFIX, 'refuse');
     for (const ajv of [this.strict, this.coercing]) {
       addFormats(ajv);
       ajv.addSchema({ $id: 'proto', $defs });
@@ -109,8 +118,11 @@ export class RestApi {
   openApi(): Record<string, unknown> {
     const types = this.options.routes.flatMap((route) => [route.request.type, route.response.type]);
     const schemas = protoJsonSchemas(this.root, types, '#/components/schemas/');
-    const document = buildOpenApi(this.options.info, this.options.routes, schemas, (type) =>
-      messageFields(this.root, type),
+    const document = buildOpenApi(
+      this.options.info,
+      this.options.routes.map((route) => ({ ...route, bodyType: this.bodyType(route) })),
+      schemas,
+      (type) => messageFields(this.root, type),
     );
     Object.assign(document.paths as Record<string, unknown>, this.options.extraPaths);
     return document;
@@ -132,9 +144,18 @@ export class RestApi {
     }
   }
 
+  /** The message type of the route's body field, or undefined when the body is the whole request. */
+  private bodyType(route: RestRoute): string | undefined {
+    if (!route.body) return undefined;
+    const field = messageFields(this.root, route.request.type).find((f) => f.name === route.body);
+    if (!field?.message) throw new Error(`${route.request.type} has no message field ${route.body}`);
+    return field.message;
+  }
+
   private requestOf(route: RestRoute, req: Request): unknown {
     const pathParams = req.params as Record<string, string>;
-    const fromClient = route.method === 'get' || route.method === 'delete' ? queryObject(req) : bodyOf(req);
+    const query = route.method === 'get' || route.method === 'delete';
+    const fromClient = query ? queryObject(req) : bodyOf(req);
     if (
       fromClient === undefined ||
       fromClient === null ||
@@ -151,9 +172,11 @@ export class RestApi {
         });
       }
     }
-    const validate = this.validator(route.request.type, route.method === 'get' || route.method === 'delete');
+    const bodyType = this.bodyType(route);
+    const validate = this.validator(bodyType ?? route.request.type, query);
     if (!validate(data)) throw invalid(validate.errors ?? []);
-    return route.request.codec.fromJSON({ ...data, ...pathParams });
+    const message = { ...data, ...pathParams };
+    return route.request.codec.fromJSON(route.body ? { [route.body]: message } : message);
   }
 
   private validator(type: string, coerce: boolean): ValidateFunction {
@@ -190,6 +213,7 @@ function queryObject(req: Request): Record<string, unknown> {
   return out;
 }
 
+/** A POST or PUT without a body (no length, or zero) is the empty message, like a gRPC call with defaults. */
 function camelCase(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }
@@ -200,6 +224,11 @@ function invalid(errors: ErrorObject[]): InvalidArgumentError {
     if (error.keyword === 'additionalProperties') {
       const field = [at, String(error.params.additionalProperty)].filter(Boolean).join('.');
       return { field, reason: 'unknown field' };
+    }
+    // Only output-only fields have the `false` schema (protoJsonSchemas with 'refuse').
+    if (error.keyword === 'false schema') return { field: at, reason: 'set by the server; may not be written' };
+    if (error.keyword === 'enum') {
+      return { field: at, reason: `one of ${(error.params.allowedValues as unknown[]).join(', ')}` };
     }
     return { field: at || '(request)', reason: error.message ?? 'invalid' };
   });

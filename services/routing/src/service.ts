@@ -2,9 +2,9 @@ import { ApiKeyAuthenticator } from '@omni/auth';
 import { protoSources, RoutingServiceService, TopicPartitions, Topics } from '@omni/contracts';
 import { authInterceptor, createGrpcServer } from '@omni/grpc';
 import { ServiceRuntime } from '@omni/runtime';
-import { RoutingOperations } from './adapters/api/routing-operations';
+import { routingApi } from './adapters/api/routing-operations';
 import { routingServer } from './adapters/grpc/routing.server';
-import { mountRoutingRoutes } from './adapters/http/routing.routes';
+import { mountRoutingRest } from './adapters/http/routing.rest';
 import { AssignmentPublisher } from './adapters/kafka/assignment.publisher';
 import { consumeConversationEvents } from './adapters/kafka/conversation-events.consumer';
 import { AgentRepository } from './adapters/mongo/agent.repository';
@@ -96,7 +96,7 @@ export async function startRouting(env: NodeJS.ProcessEnv): Promise<RoutingServi
     protoFiles: protoSources(['omni/v1/routing_service.proto']),
     interceptors: [authInterceptor(authenticator.grpcAuthenticate)],
   });
-  const operations = new RoutingOperations({
+  const api = routingApi({
     agentService: new AgentService(agents, router),
     offers,
     agents,
@@ -107,8 +107,8 @@ export async function startRouting(env: NodeJS.ProcessEnv): Promise<RoutingServi
     releases,
     heartbeatTtlMs,
   });
-  grpc.addService(RoutingServiceService, routingServer(operations));
-  mountRoutingRoutes(runtime.http.app, operations, authenticator);
+  grpc.addService(RoutingServiceService, routingServer(api));
+  mountRoutingRest(runtime.http.app, authenticator, api);
   const grpcPort = await grpc.start({ host: config.GRPC_HOST, port: config.GRPC_PORT });
   shutdown.add('grpc', () => grpc.shutdown(config.SHUTDOWN_GRACE_MS / 2));
   runtime.serving();

@@ -1,21 +1,9 @@
 import { InvalidArgumentError, NotFoundError } from '@omni/errors';
 import type { AgentProfile, AgentRepository } from '../adapters/mongo/agent.repository';
 import type { AgentDocument } from '../adapters/mongo/documents';
-import type { Presence, SkillLevels } from '../domain/agent';
+import { agentProfileViolations, type Presence } from '../domain/agent';
 import { CHANNEL_GROUPS, type ChannelGroup } from '../domain/channel-group';
 import type { Router } from './router';
-
-const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}$/;
-
-function validateSkills(skills: SkillLevels): void {
-  for (const [skill, level] of Object.entries(skills)) {
-    if (!Number.isInteger(level) || level < 1 || level > 10) {
-      throw new InvalidArgumentError('invalid skill level', {
-        details: [{ field: `agent.skills.${skill}`, reason: 'level must be 1-10' }],
-      });
-    }
-  }
-}
 
 /** Agent management with its routing consequences: more capacity or presence online pulls waiting work. */
 export class AgentService {
@@ -26,12 +14,8 @@ export class AgentService {
   ) {}
 
   async upsert(tenantId: string, profile: AgentProfile): Promise<AgentDocument> {
-    if (!AGENT_ID.test(profile.agentId)) {
-      throw new InvalidArgumentError('invalid agent id', {
-        details: [{ field: 'agent.agent_id', reason: 'required, at most 128 of A-Z a-z 0-9 _ . @ : -' }],
-      });
-    }
-    validateSkills(profile.skills);
+    const details = agentProfileViolations(profile);
+    if (details.length > 0) throw new InvalidArgumentError('invalid agent', { details });
     const { agent, grown } = await this.agents.upsertProfile(tenantId, profile, this.clock());
     if (grown.length > 0) await this.router.pullFor(tenantId, profile.agentId, grown);
     return (await this.agents.get(tenantId, profile.agentId)) ?? agent;

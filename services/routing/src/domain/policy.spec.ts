@@ -132,4 +132,36 @@ describe('routing policy', () => {
       ]);
     }
   });
+
+  it('bounds the sizes of rules, names, teams and escalation steps', () => {
+    const rule = policy.rules[0] as RoutingPolicy['rules'][number];
+    const step = { afterSeconds: 60, dropOptionalSkills: true, lowerLevelsBy: 0, widenToTeam: '' };
+    try {
+      validatePolicy({
+        ...policy,
+        rules: [
+          { ...rule, name: 'n'.repeat(101), team: 't'.repeat(65) },
+          ...Array.from({ length: 500 }, (_, i) => ({ ...rule, name: `r${i}` })),
+        ],
+        escalation: Array.from({ length: 21 }, (_, i) => ({
+          ...step,
+          afterSeconds: 60 + i,
+          widenToTeam: 'w'.repeat(65),
+        })),
+      });
+      throw new Error('accepted');
+    } catch (error: unknown) {
+      const details = (error as InvalidArgumentError).details?.map((d) => `${d.field}: ${d.reason}`);
+      expect(details).toEqual(
+        expect.arrayContaining([
+          'rules: at most 500 rules',
+          'rules[0].name: at most 100 characters',
+          'rules[0].team: at most 64 characters',
+          'escalation: at most 20 steps',
+          'escalation[0].widen_to_team: at most 64 characters',
+        ]),
+      );
+      expect(details).toHaveLength(4 + 21);
+    }
+  });
 });

@@ -71,6 +71,10 @@ export const DEFAULT_POLICY: RoutingPolicy = {
 };
 
 const SKILL_NAME = /^[a-z0-9][a-z0-9_.:-]{0,63}$/i;
+const MAX_RULES = 500;
+const MAX_RULE_NAME = 100;
+const MAX_TEAM = 64;
+const MAX_STEPS = 20;
 
 /** Every matching rule adds its skills (highest level wins); the highest matching priority applies. */
 export function requirementsFor(policy: RoutingPolicy, facts: OpenedFacts): Requirements {
@@ -122,10 +126,13 @@ export function validatePolicy(policy: Omit<RoutingPolicy, 'version'>, knownSkil
   const details: FieldViolation[] = [];
   const warnings: string[] = [];
   const names = new Set<string>();
+  if (policy.rules.length > MAX_RULES) details.push({ field: 'rules', reason: `at most ${MAX_RULES} rules` });
   policy.rules.forEach((rule, index) => {
     const at = `rules[${index}]`;
     if (!rule.name.trim()) details.push({ field: `${at}.name`, reason: 'required' });
-    else if (names.has(rule.name)) details.push({ field: `${at}.name`, reason: `duplicate rule name ${rule.name}` });
+    else if (rule.name.length > MAX_RULE_NAME) {
+      details.push({ field: `${at}.name`, reason: `at most ${MAX_RULE_NAME} characters` });
+    } else if (names.has(rule.name)) details.push({ field: `${at}.name`, reason: `duplicate rule name ${rule.name}` });
     names.add(rule.name);
     for (const kind of ['required_skills', 'optional_skills'] as const) {
       const skills = kind === 'required_skills' ? rule.requiredSkills : rule.optionalSkills;
@@ -142,6 +149,7 @@ export function validatePolicy(policy: Omit<RoutingPolicy, 'version'>, knownSkil
     if (rule.match.keywords.some((k) => !k.trim()))
       details.push({ field: `${at}.match.keywords`, reason: 'empty keyword' });
     if (!Number.isInteger(rule.priority)) details.push({ field: `${at}.priority`, reason: 'must be an integer' });
+    if (rule.team.length > MAX_TEAM) details.push({ field: `${at}.team`, reason: `at most ${MAX_TEAM} characters` });
   });
   details.push(...validateTimings(policy));
   if (details.length > 0) throw new InvalidArgumentError('invalid routing policy', { details });
@@ -159,6 +167,7 @@ function validateTimings(policy: Omit<RoutingPolicy, 'version'>): FieldViolation
   };
   seconds('sticky_wait_seconds', policy.stickyWaitSeconds, 0);
   seconds('offer_timeout_seconds', policy.offerTimeoutSeconds, 0);
+  if (policy.escalation.length > MAX_STEPS) details.push({ field: 'escalation', reason: `at most ${MAX_STEPS} steps` });
   policy.escalation.forEach((step, index) => {
     const at = `escalation[${index}]`;
     seconds(`${at}.after_seconds`, step.afterSeconds, 1);
@@ -168,6 +177,9 @@ function validateTimings(policy: Omit<RoutingPolicy, 'version'>): FieldViolation
     }
     if (!Number.isInteger(step.lowerLevelsBy) || step.lowerLevelsBy < 0 || step.lowerLevelsBy > 9) {
       details.push({ field: `${at}.lower_levels_by`, reason: 'an integer 0-9' });
+    }
+    if (step.widenToTeam.length > MAX_TEAM) {
+      details.push({ field: `${at}.widen_to_team`, reason: `at most ${MAX_TEAM} characters` });
     }
     if (!step.dropOptionalSkills && step.lowerLevelsBy === 0 && !step.widenToTeam.trim()) {
       details.push({ field: at, reason: 'a step must drop optional skills, lower levels or widen to a team' });

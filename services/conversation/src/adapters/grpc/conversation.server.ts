@@ -1,6 +1,6 @@
 import type { ConversationServiceServer } from '@omni/contracts';
+import { grpcOperation } from '@omni/grpc';
 import type { ConversationApi } from '../../application/conversation-api';
-import { grpcOperation } from './grpc-operation';
 
 /** The gRPC face of the conversation API. */
 export function conversationServer(api: ConversationApi): Omit<ConversationServiceServer, 'watchEvents'> {

@@ -1,6 +1,6 @@
 import type { CustomerServiceServer } from '@omni/contracts';
+import { grpcOperation } from '@omni/grpc';
 import type { CustomerApi } from '../../application/customer-api';
-import { grpcOperation } from './grpc-operation';
 
 /** The gRPC face of the customer API (the REST routes run the same operations). */
 export function customerServer(api: CustomerApi): CustomerServiceServer {
