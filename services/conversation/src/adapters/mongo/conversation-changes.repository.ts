@@ -2,6 +2,7 @@ import { ConversationEvent } from '@omni/contracts';
 import type { Store } from '@omni/store';
 import { isDuplicateKeyError } from '@omni/store';
 import { Collections, type ConversationDocument } from './documents';
+import { freshTimelineMark } from './timeline-marks.repository';
 
 export type ChangeOutcome = 'applied' | 'stale' | 'open_conflict';
 
@@ -38,7 +39,7 @@ export class ConversationChangesRepository {
       const result = await this.conversations.updateOne(
         { _id: doc._id, tenantId: doc.tenantId, version: doc.version },
         {
-          $set: { ...change.set, updatedAt: new Date() },
+          $set: { ...change.set, updatedAt: new Date(), ...freshTimelineMark() },
           $inc: { version: 1, ...change.inc },
           ...(encoded.length > 0 && { $push: { pendingEvents: { $each: encoded } } }),
         },
@@ -70,7 +71,7 @@ export class ConversationChangesRepository {
   async clear(published: PendingConversationEvents): Promise<void> {
     await this.conversations.updateOne(
       { _id: published.conversationId },
-      { $pullAll: { pendingEvents: published.encoded } },
+      { $pullAll: { pendingEvents: published.encoded }, $set: freshTimelineMark() },
     );
   }
 

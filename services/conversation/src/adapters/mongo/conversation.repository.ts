@@ -3,6 +3,7 @@ import type { Store } from '@omni/store';
 import { isDuplicateKeyError } from '@omni/store';
 import { Collections, type ConversationDocument } from './documents';
 import { MessageKeysRepository } from './message-keys.repository';
+import { freshTimelineMark } from './timeline-marks.repository';
 
 /** The API never needs the (growing) list of counted message ids. */
 const PUBLIC_FIELDS = { projection: { appliedMessageIds: 0 } } as const;
@@ -118,6 +119,7 @@ export class ConversationRepository {
             openedReopen: true,
             updatedAt: new Date(),
             resolvedAt: null,
+            ...freshTimelineMark(),
           },
           $inc: { version: 1, reopenCount: 1 },
         },
@@ -164,6 +166,7 @@ export class ConversationRepository {
         $push: { appliedMessageIds: message.messageId },
         $set: {
           updatedAt: new Date(),
+          ...freshTimelineMark(),
           ...(route && {
             lastInboundChannel: route.channel,
             lastInboundInboxId: route.inboxId,

@@ -5,6 +5,7 @@ import type { MergeStep } from '../../domain/merge-plan';
 import { closedKeyOf, openKeyOf } from './conversation.repository';
 import { Collections, type ConversationDocument, type MessageDocument } from './documents';
 import { MergeCollections, type MergeDocument, type MergeLockDocument } from './merge-documents';
+import { freshTimelineMark, TimelineMarksRepository } from './timeline-marks.repository';
 
 /** Timeline entries (notes, system events) live beside messages and follow their conversation. */
 const ACTIVITIES = 'activities';
@@ -13,7 +14,11 @@ const RECOUNT_ROUNDS = 8;
 
 /** The merge records, the locks that serialize merges per customer, and the bulk moves a merge makes. */
 export class MergeRepository {
-  constructor(private readonly store: Store) {}
+  private readonly marks: TimelineMarksRepository;
+
+  constructor(private readonly store: Store) {
+    this.marks = new TimelineMarksRepository(store);
+  }
 
   private get merges() {
     return this.store.collection<MergeDocument>(MergeCollections.merges);
@@ -111,6 +116,7 @@ export class MergeRepository {
           status: ConversationStatus.CONVERSATION_STATUS_RESOLVED,
           openKey: closedKeyOf(id),
           updatedAt: new Date(),
+          ...freshTimelineMark(),
         },
         $inc: { version: 1 },
       },
@@ -129,7 +135,12 @@ export class MergeRepository {
       await this.conversations.updateOne(
         { _id: id, tenantId },
         {
-          $set: { customerId, updatedAt: new Date(), ...(open && { openKey: openKeyOf(tenantId, customerId) }) },
+          $set: {
+            customerId,
+            updatedAt: new Date(),
+            ...freshTimelineMark(),
+            ...(open && { openKey: openKeyOf(tenantId, customerId) }),
+          },
           $inc: { version: 1 },
         },
       );
@@ -149,29 +160,42 @@ export class MergeRepository {
     await this.store
       .collection(ACTIVITIES)
       .updateMany({ tenantId, conversationId: fromId }, { $set: { conversationId: toId } });
+    await this.marks.touch(tenantId, [fromId, toId]);
   }
 
   /** Re-labels the loser's messages with the winner, noting the original customer. */
   async moveCustomerMessages(tenantId: string, fromId: string, toId: string, mergeId?: string): Promise<void> {
+    // Timelines show each message's customer: the threads holding them are marked once they changed.
+    const threads = await this.conversationsOfMessages({ tenantId, customerId: fromId });
     await this.messages.updateMany(
       { tenantId, customerId: fromId },
       { $set: { customerId: toId, ...(mergeId && { [`mergedFrom.${mergeId}.customerId`]: fromId }) } },
     );
+    // With a merge id, also the threads of messages that arrived between the read and the update.
+    const relabelled = mergeId
+      ? await this.conversationsOfMessages({ tenantId, [`mergedFrom.${mergeId}.customerId`]: fromId })
+      : [];
+    await this.marks.touch(tenantId, [...threads, ...relabelled]);
   }
 
   /** Puts one message where its conversation and customer went (the inbound path after a merge raced it). */
   async relocateMessage(tenantId: string, id: string, conversationId: string, customerId: string): Promise<void> {
+    const before = await this.messages.findOne({ _id: id, tenantId }, { projection: { conversationId: 1 } });
     await this.messages.updateOne({ _id: id, tenantId }, { $set: { conversationId, customerId } });
+    await this.marks.touch(tenantId, [conversationId, before?.conversationId ?? '']);
   }
 
   /** Split: every message the merge moved goes back to where it came from, and forgets the move. */
   async restoreMessages(tenantId: string, mergeId: string): Promise<void> {
     const path = `mergedFrom.${mergeId}`;
     const moved = await this.messages
-      .find({ tenantId, [path]: { $exists: true } }, { projection: { _id: 1, mergedFrom: 1 } })
+      .find({ tenantId, [path]: { $exists: true } }, { projection: { _id: 1, conversationId: 1, mergedFrom: 1 } })
       .toArray();
+    const threads = new Set<string>();
     for (const message of moved) {
       const origin = message.mergedFrom?.[mergeId] ?? {};
+      threads.add(message.conversationId);
+      if (origin.conversationId) threads.add(origin.conversationId);
       await this.messages.updateOne(
         { _id: message._id, tenantId },
         {
@@ -183,13 +207,23 @@ export class MergeRepository {
         },
       );
     }
+    await this.marks.touch(tenantId, threads);
+  }
+
+  private async conversationsOfMessages(filter: Record<string, unknown>): Promise<Set<string>> {
+    const docs = await this.messages.find(filter, { projection: { conversationId: 1 } }).toArray();
+    return new Set(docs.map((doc) => doc.conversationId));
   }
 
   /** Split: the folded thread is a thread of its own again (resolved: its customer's open thread may be elsewhere). */
   async unmarkConversationMerged(tenantId: string, id: string, customerId: string): Promise<void> {
     await this.conversations.updateOne(
       { _id: id, tenantId },
-      { $unset: { mergedInto: '' }, $set: { customerId, updatedAt: new Date() }, $inc: { version: 1 } },
+      {
+        $unset: { mergedInto: '' },
+        $set: { customerId, updatedAt: new Date(), ...freshTimelineMark() },
+        $inc: { version: 1 },
+      },
     );
   }
 
@@ -203,6 +237,7 @@ export class MergeRepository {
             status: ConversationStatus.CONVERSATION_STATUS_OPEN,
             openKey: openKeyOf(tenantId, customerId),
             updatedAt: new Date(),
+            ...freshTimelineMark(),
           },
           $inc: { version: 1 },
         },
@@ -235,6 +270,7 @@ export class MergeRepository {
             appliedMessageIds: before.map((m) => m._id),
             channels: [...new Set(before.map((m) => m.channel))],
             updatedAt: new Date(),
+            ...freshTimelineMark(),
             ...(latest && { lastMessageAt: latest.sentAt }),
             ...(route && {
               lastInboundChannel: route.channel,
