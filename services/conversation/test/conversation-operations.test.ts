@@ -166,7 +166,7 @@ async function timelineCacheHits(): Promise<number> {
 }
 
 test('the first timeline page, cached, shows every change on the next read, and only to its tenant', async () => {
-  const conversationId = await deliver(mail({ from: 'wes@example.com', messageId: 'wes1@example.com', text: 'Hi' }));
+  const conversationId = await deliver(mail({ from: 'yuki@example.com', messageId: 'yuki1@example.com', text: 'Hi' }));
   const page = async () => (await rpc().getConversation({ conversationId, timelinePageSize: 20 })).timeline;
   const shown = async () =>
     (await page()).map((e) =>
@@ -187,7 +187,12 @@ test('the first timeline page, cached, shows every change on the next read, and 
   await rpc().addNote({ conversationId, text: 'Check the courier', authorId: 'agent-7' });
   expect(await shown()).toEqual(['Hi', 'note: Check the courier']);
   await deliver(
-    mail({ from: 'wes@example.com', messageId: 'wes2@example.com', inReplyTo: 'wes1@example.com', text: 'Any news?' }),
+    mail({
+      from: 'yuki@example.com',
+      messageId: 'yuki2@example.com',
+      inReplyTo: 'yuki1@example.com',
+      text: 'Any news?',
+    }),
   );
   expect(await shown()).toEqual(['Hi', 'Any news?', 'note: Check the courier']);
   const reply = (await rpc().sendReply({ conversationId, text: 'It left the depot.', authorId: 'agent-7' })).message;

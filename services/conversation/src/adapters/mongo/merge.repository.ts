@@ -3,6 +3,7 @@ import type { Store } from '@omni/store';
 import { isDuplicateKeyError } from '@omni/store';
 import type { MergeStep } from '../../domain/merge-plan';
 import { closedKeyOf, openKeyOf } from './conversation.repository';
+import { type ConversationWrites, conversationWritesOf } from './conversation-writes';
 import { Collections, type ConversationDocument, type MessageDocument } from './documents';
 import { MergeCollections, type MergeDocument, type MergeLockDocument } from './merge-documents';
 import { freshTimelineMark, TimelineMarksRepository } from './timeline-marks.repository';
@@ -15,9 +16,11 @@ const RECOUNT_ROUNDS = 8;
 /** The merge records, the locks that serialize merges per customer, and the bulk moves a merge makes. */
 export class MergeRepository {
   private readonly marks: TimelineMarksRepository;
+  private readonly writes: ConversationWrites;
 
   constructor(private readonly store: Store) {
     this.marks = new TimelineMarksRepository(store);
+    this.writes = conversationWritesOf(store);
   }
 
   private get merges() {
@@ -107,19 +110,21 @@ export class MergeRepository {
 
   /** Folds a thread into another: closed, marked, and owned by the survivor's customer. */
   async markConversationMerged(tenantId: string, id: string, survivorId: string, customerId: string): Promise<void> {
-    await this.conversations.updateOne(
-      { _id: id, tenantId },
-      {
-        $set: {
-          mergedInto: survivorId,
-          customerId,
-          status: ConversationStatus.CONVERSATION_STATUS_RESOLVED,
-          openKey: closedKeyOf(id),
-          updatedAt: new Date(),
-          ...freshTimelineMark(),
+    await this.writes.run(id, () =>
+      this.conversations.updateOne(
+        { _id: id, tenantId },
+        {
+          $set: {
+            mergedInto: survivorId,
+            customerId,
+            status: ConversationStatus.CONVERSATION_STATUS_RESOLVED,
+            openKey: closedKeyOf(id),
+            updatedAt: new Date(),
+            ...freshTimelineMark(),
+          },
+          $inc: { version: 1 },
         },
-        $inc: { version: 1 },
-      },
+      ),
     );
   }
 
@@ -132,17 +137,19 @@ export class MergeRepository {
     if (!doc) return 'moved';
     const open = doc.openKey.startsWith('open:');
     try {
-      await this.conversations.updateOne(
-        { _id: id, tenantId },
-        {
-          $set: {
-            customerId,
-            updatedAt: new Date(),
-            ...freshTimelineMark(),
-            ...(open && { openKey: openKeyOf(tenantId, customerId) }),
+      await this.writes.run(id, () =>
+        this.conversations.updateOne(
+          { _id: id, tenantId },
+          {
+            $set: {
+              customerId,
+              updatedAt: new Date(),
+              ...freshTimelineMark(),
+              ...(open && { openKey: openKeyOf(tenantId, customerId) }),
+            },
+            $inc: { version: 1 },
           },
-          $inc: { version: 1 },
-        },
+        ),
       );
       return 'moved';
     } catch (error: unknown) {
@@ -217,30 +224,34 @@ export class MergeRepository {
 
   /** Split: the folded thread is a thread of its own again (resolved: its customer's open thread may be elsewhere). */
   async unmarkConversationMerged(tenantId: string, id: string, customerId: string): Promise<void> {
-    await this.conversations.updateOne(
-      { _id: id, tenantId },
-      {
-        $unset: { mergedInto: '' },
-        $set: { customerId, updatedAt: new Date(), ...freshTimelineMark() },
-        $inc: { version: 1 },
-      },
+    await this.writes.run(id, () =>
+      this.conversations.updateOne(
+        { _id: id, tenantId },
+        {
+          $unset: { mergedInto: '' },
+          $set: { customerId, updatedAt: new Date(), ...freshTimelineMark() },
+          $inc: { version: 1 },
+        },
+      ),
     );
   }
 
   /** Split: a thread that was open before its merge opens again unless its customer has another open one now. */
   async reopenIfFree(tenantId: string, id: string, customerId: string): Promise<void> {
     try {
-      await this.conversations.updateOne(
-        { _id: id, tenantId, mergedInto: { $exists: false } },
-        {
-          $set: {
-            status: ConversationStatus.CONVERSATION_STATUS_OPEN,
-            openKey: openKeyOf(tenantId, customerId),
-            updatedAt: new Date(),
-            ...freshTimelineMark(),
+      await this.writes.run(id, () =>
+        this.conversations.updateOne(
+          { _id: id, tenantId, mergedInto: { $exists: false } },
+          {
+            $set: {
+              status: ConversationStatus.CONVERSATION_STATUS_OPEN,
+              openKey: openKeyOf(tenantId, customerId),
+              updatedAt: new Date(),
+              ...freshTimelineMark(),
+            },
+            $inc: { version: 1 },
           },
-          $inc: { version: 1 },
-        },
+        ),
       );
     } catch (error: unknown) {
       if (!isDuplicateKeyError(error)) throw error;
@@ -262,24 +273,26 @@ export class MergeRepository {
         (m) => m.direction === MessageDirection.MESSAGE_DIRECTION_INBOUND && !m.autoGenerated,
       );
       const route = lastInbound[lastInbound.length - 1];
-      await this.conversations.updateOne(
-        { _id: conversationId, tenantId },
-        {
-          $set: {
-            messageCount: before.length,
-            appliedMessageIds: before.map((m) => m._id),
-            channels: [...new Set(before.map((m) => m.channel))],
-            updatedAt: new Date(),
-            ...freshTimelineMark(),
-            ...(latest && { lastMessageAt: latest.sentAt }),
-            ...(route && {
-              lastInboundChannel: route.channel,
-              lastInboundInboxId: route.inboxId,
-              lastInboundMessageId: route._id,
-            }),
+      await this.writes.run(conversationId, () =>
+        this.conversations.updateOne(
+          { _id: conversationId, tenantId },
+          {
+            $set: {
+              messageCount: before.length,
+              appliedMessageIds: before.map((m) => m._id),
+              channels: [...new Set(before.map((m) => m.channel))],
+              updatedAt: new Date(),
+              ...freshTimelineMark(),
+              ...(latest && { lastMessageAt: latest.sentAt }),
+              ...(route && {
+                lastInboundChannel: route.channel,
+                lastInboundInboxId: route.inboxId,
+                lastInboundMessageId: route._id,
+              }),
+            },
+            $inc: { version: 1 },
           },
-          $inc: { version: 1 },
-        },
+        ),
       );
       const after = await this.contentOf(tenantId, conversationId);
       // FerretDB v1 can also lose this `$set` to a concurrent update: the document must show it too.

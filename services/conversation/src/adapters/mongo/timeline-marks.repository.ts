@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Store } from '@omni/store';
+import { type ConversationWrites, conversationWritesOf } from './conversation-writes';
 import { Collections, type ConversationDocument } from './documents';
 
 /**
@@ -18,7 +19,11 @@ export function freshTimelineMark(): { timelineMark: string } {
 
 /** Sets a fresh timeline mark on conversations whose timeline changed without another update of theirs. */
 export class TimelineMarksRepository {
-  constructor(private readonly store: Store) {}
+  private readonly writes: ConversationWrites;
+
+  constructor(private readonly store: Store) {
+    this.writes = conversationWritesOf(store);
+  }
 
   private get conversations() {
     return this.store.collection<ConversationDocument>(Collections.conversations);
@@ -27,6 +32,7 @@ export class TimelineMarksRepository {
   /** One `_id` update each (FerretDB v1 scans for `_id: {$in}`); ids may repeat or be empty. */
   async touch(tenantId: string, conversationIds: Iterable<string>): Promise<void> {
     const ids = [...new Set(conversationIds)].filter(Boolean);
-    await Promise.all(ids.map((_id) => this.conversations.updateOne({ _id, tenantId }, { $set: freshTimelineMark() })));
+    const mark = (_id: string) => this.conversations.updateOne({ _id, tenantId }, { $set: freshTimelineMark() });
+    await Promise.all(ids.map((_id) => this.writes.run(_id, () => mark(_id))));
   }
 }
