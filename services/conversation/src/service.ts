@@ -1,16 +1,10 @@
 import { ApiKeyAuthenticator } from '@omni/auth';
-import {
-  ConversationServiceService,
-  CustomerServiceService,
-  protoSources,
-  TopicPartitions,
-  Topics,
-} from '@omni/contracts';
+import { CustomerServiceService, protoSources, TopicPartitions, Topics } from '@omni/contracts';
 import { authInterceptor, createGrpcServer } from '@omni/grpc';
 import { ServiceRuntime } from '@omni/runtime';
 import { conversationServer } from './adapters/grpc/conversation.server';
 import { customerServer } from './adapters/grpc/customer.server';
-import { encodedTimelineSize } from './adapters/grpc/proto-mapping';
+import { conversationServiceDefinition, encodedTimelineSize } from './adapters/grpc/timeline-encoding';
 import { watchEventsRpc } from './adapters/grpc/watch-events';
 import { mountConversationRest } from './adapters/http/conversation.rest';
 import { mountEventsSse } from './adapters/http/events.sse';
@@ -159,7 +153,7 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     activities,
     timelineCache,
   });
-  grpc.addService(ConversationServiceService, {
+  grpc.addService(conversationServiceDefinition, {
     ...conversationServer(api),
     watchEvents: watchEventsRpc(watch, config.WATCH_HEARTBEAT_MS),
   });

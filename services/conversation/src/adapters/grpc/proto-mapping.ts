@@ -1,5 +1,11 @@
-import { Conversation, ConversationEvent, type ConversationKpis, Message, Note, TimelineEntry } from '@omni/contracts';
-import type { TimelinePage } from '../../application/conversation-api';
+import {
+  Conversation,
+  ConversationEvent,
+  type ConversationKpis,
+  Message,
+  Note,
+  type TimelineEntry,
+} from '@omni/contracts';
 import type { TimelineItem } from '../../application/timeline';
 import type { ActivityDocument, ConversationDocument, MessageDocument } from '../mongo/documents';
 
@@ -100,11 +106,4 @@ export function toMessage(doc: MessageDocument): Message {
     channelMessageId: doc.channelMessageId,
     raw: doc.raw,
   });
-}
-
-/** A page's size as protobuf: what the timeline cache counts against its byte bound. */
-export function encodedTimelineSize(page: TimelinePage): number {
-  let bytes = page.nextPageToken.length;
-  for (const entry of page.entries) bytes += TimelineEntry.encode(entry).finish().length;
-  return bytes;
 }

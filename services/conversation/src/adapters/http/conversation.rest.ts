@@ -1,15 +1,15 @@
 import type { ApiKeyAuthenticator } from '@omni/auth';
-import * as contracts from '@omni/contracts';
 import { protoSources } from '@omni/contracts';
 import { operationRoutes, RestApi, type RestRoute } from '@omni/rest';
 import type { Express } from 'express';
 import type { ConversationApi } from '../../application/conversation-api';
+import { restCodecs } from './timeline-json';
 
 const ITEM = '/v1/conversations/:conversationId';
 
 /** REST under /v1: the ConversationService operations as JSON, one route each. */
 export function conversationRoutes(api: ConversationApi): RestRoute[] {
-  return operationRoutes(api, { protoPackage: 'omni.v1', codecs: contracts, tag: 'Conversations' }, [
+  return operationRoutes(api, { protoPackage: 'omni.v1', codecs: restCodecs, tag: 'Conversations' }, [
     {
       method: 'get',
       path: '/v1/conversations',

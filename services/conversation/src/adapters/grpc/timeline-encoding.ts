@@ -1,0 +1,62 @@
+import {
+  ConversationServiceService,
+  GetConversationResponse,
+  ListTimelineResponse,
+  type TimelineEntry,
+} from '@omni/contracts';
+import type { TimelinePage } from '../../application/conversation-api';
+
+type Entries = readonly TimelineEntry[];
+
+/**
+ * Encodes a repeated timeline field once per entries array: a cached first
+ * page is the same array for every caller, so its protobuf bytes are reused
+ * and only the conversation around it is encoded per call. The bytes equal
+ * the generated encoder's (fields in number order).
+ */
+function memoized(encode: (entries: Entries) => Uint8Array): (entries: Entries) => Uint8Array {
+  const memo = new WeakMap<Entries, Uint8Array>();
+  return (entries) => {
+    let bytes = memo.get(entries);
+    if (!bytes) {
+      bytes = encode(entries);
+      memo.set(entries, bytes);
+    }
+    return bytes;
+  };
+}
+
+const EMPTY_GET = { conversation: undefined, timeline: [], nextTimelinePageToken: '' };
+const timelineField = memoized((timeline) =>
+  GetConversationResponse.encode({ ...EMPTY_GET, timeline: timeline as TimelineEntry[] }).finish(),
+);
+const entriesField = memoized((entries) =>
+  ListTimelineResponse.encode({ entries: entries as TimelineEntry[], nextPageToken: '' }).finish(),
+);
+
+/** A cached page's size as protobuf (what the cache's byte bound counts); encodes it for the first caller too. */
+export function encodedTimelineSize(page: TimelinePage): number {
+  return timelineField(page.entries).length + page.nextPageToken.length;
+}
+
+export function encodeGetConversationResponse(response: GetConversationResponse): Buffer {
+  return Buffer.concat([
+    GetConversationResponse.encode({ ...EMPTY_GET, conversation: response.conversation }).finish(),
+    timelineField(response.timeline),
+    GetConversationResponse.encode({ ...EMPTY_GET, nextTimelinePageToken: response.nextTimelinePageToken }).finish(),
+  ]);
+}
+
+export function encodeListTimelineResponse(response: ListTimelineResponse): Buffer {
+  return Buffer.concat([
+    entriesField(response.entries),
+    ListTimelineResponse.encode({ entries: [], nextPageToken: response.nextPageToken }).finish(),
+  ]);
+}
+
+/** ConversationService with the timeline-reusing encoders for the two calls that return a first page. */
+export const conversationServiceDefinition: typeof ConversationServiceService = {
+  ...ConversationServiceService,
+  getConversation: { ...ConversationServiceService.getConversation, responseSerialize: encodeGetConversationResponse },
+  listTimeline: { ...ConversationServiceService.listTimeline, responseSerialize: encodeListTimelineResponse },
+};
