@@ -4,7 +4,7 @@ import { authInterceptor, createGrpcServer } from '@omni/grpc';
 import { ServiceRuntime } from '@omni/runtime';
 import { conversationServer } from './adapters/grpc/conversation.server';
 import { customerServer } from './adapters/grpc/customer.server';
-import { conversationServiceDefinition, encodedTimelineSize } from './adapters/grpc/timeline-encoding';
+import { cachedPageMemory, conversationServiceDefinition } from './adapters/grpc/timeline-encoding';
 import { watchEventsRpc } from './adapters/grpc/watch-events';
 import { mountConversationRest } from './adapters/http/conversation.rest';
 import { mountEventsSse } from './adapters/http/events.sse';
@@ -142,7 +142,7 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
   const timelineCache: TimelinePageCache<TimelinePage> = new TimelinePageCache({
     maxEntries: config.TIMELINE_CACHE_MAX_ENTRIES,
     maxBytes: config.TIMELINE_CACHE_MAX_BYTES,
-    sizeOf: encodedTimelineSize,
+    sizeOf: cachedPageMemory,
     observer: new TimelineCacheMetrics(runtime.registry, () => timelineCache.stats()),
   });
   const api = conversationApi({

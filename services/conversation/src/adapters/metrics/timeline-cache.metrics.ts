@@ -29,7 +29,11 @@ export class TimelineCacheMetrics implements TimelineCacheObserver {
         },
       });
     gauge('conversation_timeline_cache_pages', 'First timeline pages cached on this replica', (s) => s.entries);
-    gauge('conversation_timeline_cache_bytes', 'Size of the cached pages as protobuf', (s) => s.bytes);
+    gauge(
+      'conversation_timeline_cache_bytes',
+      'Estimated memory of the cached pages (5 times their protobuf size)',
+      (s) => s.bytes,
+    );
   }
 
   hit(): void {
