@@ -2,6 +2,7 @@ import { type ApiKeyRole, apiOperation as operation, type Principal } from '@omn
 import type {
   AddNoteRequest,
   AddNoteResponse,
+  Conversation,
   GetConversationRequest,
   GetConversationResponse,
   ListConversationsRequest,
@@ -35,6 +36,16 @@ import type { TimelinePageCache } from './timeline-cache';
 export interface TimelinePage {
   readonly entries: readonly TimelineEntry[];
   readonly nextPageToken: string;
+  /** The conversation mapped from the document the page was read with, for callers who read the same document. */
+  readonly conversation: { readonly stamp: string; readonly view: Conversation };
+}
+
+/**
+ * What tells two reads of a conversation document apart: every update sets a new timeline
+ * mark, and all but the relay's (which changes nothing the API shows) a new `updatedAt` too.
+ */
+function stampOf(doc: ConversationDocument): string {
+  return `${doc.timelineMark ?? ''}:${doc.version}:${doc.updatedAt.getTime()}`;
 }
 
 const READERS: readonly ApiKeyRole[] = ['agent', 'admin', 'integration'];
@@ -67,7 +78,11 @@ export function conversationApi(deps: ConversationApiDependencies) {
     const { tenantId, _id: conversationId } = conversation;
     const read = async () => {
       const page = await listTimeline(messages, activities, tenantId, conversationId, requestedSize, pageToken);
-      return { entries: page.items.map(toTimelineEntry), nextPageToken: page.nextPageToken };
+      return {
+        entries: page.items.map(toTimelineEntry),
+        nextPageToken: page.nextPageToken,
+        conversation: { stamp: stampOf(conversation), view: toConversation(conversation) },
+      };
     };
     if (pageToken) return read();
     const size = pageSize(requestedSize);
@@ -81,8 +96,10 @@ export function conversationApi(deps: ConversationApiDependencies) {
         return { conversation: toConversation(conversation), timeline: [], nextTimelinePageToken: '' };
       }
       const page = await timeline(conversation, req.timelinePageSize, '');
+      const cached = page.conversation;
       return {
-        conversation: toConversation(conversation),
+        // The same view object for every caller of an unchanged conversation, so transports can reuse its encoding.
+        conversation: cached.stamp === stampOf(conversation) ? cached.view : toConversation(conversation),
         timeline: page.entries as TimelineEntry[],
         nextTimelinePageToken: page.nextPageToken,
       };

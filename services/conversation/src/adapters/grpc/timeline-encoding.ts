@@ -1,4 +1,5 @@
 import {
+  type Conversation,
   ConversationServiceService,
   GetConversationResponse,
   ListTimelineResponse,
@@ -9,28 +10,28 @@ import type { TimelinePage } from '../../application/conversation-api';
 type Entries = readonly TimelineEntry[];
 
 /**
- * Encodes a repeated timeline field once per entries array: a cached first
- * page is the same array for every caller, so its protobuf bytes are reused
- * and only the conversation around it is encoded per call. The bytes equal
- * the generated encoder's (fields in number order).
+ * Encodes a field once per object: a cached first page is the same entries
+ * array for every caller, and an unchanged conversation the same object, so
+ * their protobuf bytes are reused. The bytes equal the generated encoder's
+ * (fields in number order).
  */
-function memoized(encode: (entries: Entries) => Uint8Array): (entries: Entries) => Uint8Array {
-  const memo = new WeakMap<Entries, Uint8Array>();
-  return (entries) => {
-    let bytes = memo.get(entries);
+function memoized<T extends object>(encode: (value: T) => Uint8Array): (value: T) => Uint8Array {
+  const memo = new WeakMap<T, Uint8Array>();
+  return (value) => {
+    let bytes = memo.get(value);
     if (!bytes) {
-      bytes = encode(entries);
-      memo.set(entries, bytes);
+      bytes = encode(value);
+      memo.set(value, bytes);
     }
     return bytes;
   };
 }
 
 const EMPTY_GET = { conversation: undefined, timeline: [], nextTimelinePageToken: '' };
-const timelineField = memoized((timeline) =>
+const timelineField = memoized((timeline: Entries) =>
   GetConversationResponse.encode({ ...EMPTY_GET, timeline: timeline as TimelineEntry[] }).finish(),
 );
-const entriesField = memoized((entries) =>
+const entriesField = memoized((entries: Entries) =>
   ListTimelineResponse.encode({ entries: entries as TimelineEntry[], nextPageToken: '' }).finish(),
 );
 
@@ -46,9 +47,14 @@ export function cachedPageMemory(page: TimelinePage): number {
   return MEMORY_PER_PROTOBUF_BYTE * (timelineField(page.entries).length + page.nextPageToken.length);
 }
 
+/** The conversation too: an unchanged one is the same object for every caller (conversation-api.ts). */
+const conversationField = memoized((conversation: Conversation) =>
+  GetConversationResponse.encode({ ...EMPTY_GET, conversation }).finish(),
+);
+
 export function encodeGetConversationResponse(response: GetConversationResponse): Buffer {
   return Buffer.concat([
-    GetConversationResponse.encode({ ...EMPTY_GET, conversation: response.conversation }).finish(),
+    response.conversation ? conversationField(response.conversation) : new Uint8Array(),
     timelineField(response.timeline),
     GetConversationResponse.encode({ ...EMPTY_GET, nextTimelinePageToken: response.nextTimelinePageToken }).finish(),
   ]);

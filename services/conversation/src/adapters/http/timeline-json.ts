@@ -15,18 +15,26 @@ function timelineJson(entries: Entries): unknown[] {
   return json;
 }
 
-/** The generated JSON, with the timeline's part reused; the same fields in the same order. */
+/** JSON of each conversation object: an unchanged conversation is the same object for every caller. */
+const conversationsJson = new WeakMap<contracts.Conversation, unknown>();
+
+function conversationJson(conversation: contracts.Conversation): unknown {
+  let json = conversationsJson.get(conversation);
+  if (json === undefined) {
+    json = contracts.Conversation.toJSON(conversation);
+    conversationsJson.set(conversation, json);
+  }
+  return json;
+}
+
+/** The generated JSON, with the conversation's and the timeline's parts reused; the same fields in the same order. */
 const getConversationJson = {
   fromJSON: GetConversationResponse.fromJSON,
   toJSON(message: GetConversationResponse): unknown {
-    const { conversation, nextTimelinePageToken } = GetConversationResponse.toJSON({ ...message, timeline: [] }) as {
-      conversation?: unknown;
-      nextTimelinePageToken?: string;
-    };
     return {
-      ...(conversation !== undefined && { conversation }),
+      ...(message.conversation !== undefined && { conversation: conversationJson(message.conversation) }),
       ...(message.timeline.length > 0 && { timeline: timelineJson(message.timeline) }),
-      ...(nextTimelinePageToken !== undefined && { nextTimelinePageToken }),
+      ...(message.nextTimelinePageToken !== '' && { nextTimelinePageToken: message.nextTimelinePageToken }),
     };
   },
 };
