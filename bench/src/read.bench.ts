@@ -46,7 +46,7 @@ const { startConversation } = require(join(root, 'services/conversation/dist/ser
 const REQUESTS = Number(process.env.BENCH_READS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 /** Each scenario runs REQUESTS / ROUNDS calls per round, rounds interleaved, so drifting machine load hits all alike. */
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const WARM_UP = 100;
 const MESSAGES = 30;
 const TIMELINE = 20;
@@ -56,11 +56,17 @@ interface Scenario {
   call: () => Promise<unknown>;
   latencies: number[];
   seconds: number;
+  /** Calls per second in each round. */
+  rounds: number[];
+}
+
+interface ReadMeasurement extends Measurement {
+  perSecondByRound: number[];
 }
 
 /** Warms every scenario up at CONCURRENCY (connections, caches, JIT), then measures them round by round. */
-async function measureAll(scenarios: Array<Pick<Scenario, 'name' | 'call'>>): Promise<Measurement[]> {
-  const runs: Scenario[] = scenarios.map((s) => ({ ...s, latencies: [], seconds: 0 }));
+async function measureAll(scenarios: Array<Pick<Scenario, 'name' | 'call'>>): Promise<ReadMeasurement[]> {
+  const runs: Scenario[] = scenarios.map((s) => ({ ...s, latencies: [], seconds: 0, rounds: [] }));
   for (const run of runs) await runConcurrently(WARM_UP, CONCURRENCY, async () => void (await run.call()));
   const perRound = Math.ceil(REQUESTS / ROUNDS);
   for (let round = 0; round < ROUNDS; round++) {
@@ -71,10 +77,23 @@ async function measureAll(scenarios: Array<Pick<Scenario, 'name' | 'call'>>): Pr
         await run.call();
         run.latencies.push(performance.now() - t);
       });
-      run.seconds += (performance.now() - started) / 1000;
+      const seconds = (performance.now() - started) / 1000;
+      run.seconds += seconds;
+      run.rounds.push(perRound / seconds);
     }
   }
-  return runs.map((run) => summarize(run.name, run.latencies, run.seconds));
+  return runs.map((run) => ({ ...summarize(run.name, run.latencies, run.seconds), perSecondByRound: run.rounds }));
+}
+
+/** The median over rounds of a scenario's rate against the lower of two baselines in the same round. */
+function medianRoundRatio(measured: ReadMeasurement, a: ReadMeasurement, b: ReadMeasurement): number {
+  const ratios = measured.perSecondByRound
+    .map((rate, i) => rate / Math.min(a.perSecondByRound[i] ?? Number.NaN, b.perSecondByRound[i] ?? Number.NaN))
+    .sort((x, y) => x - y);
+  const middle = Math.floor(ratios.length / 2);
+  return ratios.length % 2
+    ? (ratios[middle] as number)
+    : ((ratios[middle - 1] as number) + (ratios[middle] as number)) / 2;
 }
 
 function httpGet(agent: Agent, port: number, path: string, headers: Record<string, string> = {}): Promise<string> {
@@ -256,7 +275,7 @@ async function main(): Promise<void> {
         name: `REST GET conversation + ${TIMELINE} timeline`,
         call: () => httpGet(agent, service.httpPort, restPath, authorization),
       },
-    ])) as [Measurement, Measurement, Measurement, Measurement, Measurement];
+    ])) as [ReadMeasurement, ReadMeasurement, ReadMeasurement, ReadMeasurement, ReadMeasurement];
     const load = { before: loadBefore, after: loadavg() };
     printTable(rows);
     const [echoRow, bareRow, findRow, grpcRow, restRow] = rows;
@@ -264,17 +283,23 @@ async function main(): Promise<void> {
     const grpcBase = echoRow.perSecond < findRow.perSecond ? echoRow : findRow;
     const restBase = bareRow.perSecond < findRow.perSecond ? bareRow : findRow;
     const ratios = { grpc: grpcRow.perSecond / grpcBase.perSecond, rest: restRow.perSecond / restBase.perSecond };
+    // Adjacent measurements share the machine's load of the moment: the per-round ratio is the steadier figure.
+    const roundRatios = {
+      grpc: medianRoundRatio(grpcRow, echoRow, findRow),
+      rest: medianRoundRatio(restRow, bareRow, findRow),
+    };
     const loadText = (l: number[]) => l.map((v) => v.toFixed(2)).join(' ');
     process.stdout.write(
       `\nratio to the lower baseline (goal ≥ 0.60): gRPC ${ratios.grpc.toFixed(2)} (of ${grpcBase.scenario}), ` +
         `REST ${ratios.rest.toFixed(2)} (of ${restBase.scenario})\n` +
+        `median over rounds of each round's ratio: gRPC ${roundRatios.grpc.toFixed(2)}, REST ${roundRatios.rest.toFixed(2)}\n` +
         `response: ${responseBytes.length} bytes protobuf, ${restBody.length} bytes JSON; concurrency ${CONCURRENCY}, ` +
         `${ROUNDS} interleaved rounds; load average before ${loadText(load.before)}, after ${loadText(load.after)}\n`,
     );
     const results = join(root, 'bench', 'results');
     mkdirSync(results, { recursive: true });
     const file = join(results, `read-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    const summary = { requests: REQUESTS, concurrency: CONCURRENCY, rounds: ROUNDS, load, rows, ratios };
+    const summary = { requests: REQUESTS, concurrency: CONCURRENCY, rounds: ROUNDS, load, rows, ratios, roundRatios };
     writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
     process.stdout.write(`results: ${file}\n`);
   } finally {
