@@ -9,7 +9,11 @@ import {
 } from '@omni/contracts';
 import { restCodecs } from './timeline-json';
 
-const codec = (name: string) => (restCodecs as Record<string, unknown>)[name] as { toJSON(value: unknown): unknown };
+const codec = (name: string) =>
+  (restCodecs as Record<string, unknown>)[name] as {
+    toJSON(value: unknown): unknown;
+    toJSONText(value: unknown): string;
+  };
 
 const timeline: TimelineEntry[] = [
   {
@@ -23,16 +27,21 @@ const timeline: TimelineEntry[] = [
   { id: 'note_1', at: new Date(1_700_000_001_000), entry: { $case: 'note', value: Note.fromPartial({ text: 'VIP' }) } },
 ];
 
-test('GetConversation JSON is the generated JSON, byte for byte, also when the timeline part is reused', () => {
+test('GetConversation JSON is the generated JSON, byte for byte, also when its parts are reused', () => {
   const conversation = Conversation.fromPartial({ id: 'conv_1', version: 1 });
-  for (const value of [
+  const values = [
     { conversation, timeline, nextTimelinePageToken: 'next' },
     { conversation: { ...conversation, version: 2 }, timeline, nextTimelinePageToken: '' },
+    // The same conversation object with another page or token: the text made before must not be reused.
+    { conversation, timeline: timeline.slice(1), nextTimelinePageToken: 'next' },
+    { conversation, timeline, nextTimelinePageToken: 'later' },
+    { conversation, timeline, nextTimelinePageToken: 'next' },
     GetConversationResponse.fromPartial({}),
-  ]) {
-    expect(JSON.stringify(codec('GetConversationResponse').toJSON(value))).toBe(
-      JSON.stringify(GetConversationResponse.toJSON(value)),
-    );
+  ];
+  for (const value of values) {
+    const generated = JSON.stringify(GetConversationResponse.toJSON(value));
+    expect(JSON.stringify(codec('GetConversationResponse').toJSON(value))).toBe(generated);
+    expect(codec('GetConversationResponse').toJSONText(value)).toBe(generated);
   }
 });
 

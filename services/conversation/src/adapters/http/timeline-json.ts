@@ -27,6 +27,9 @@ function conversationJson(conversation: contracts.Conversation): unknown {
   return json;
 }
 
+/** JSON text per conversation object, for the entries and token it was last sent with. */
+const responseTexts = new WeakMap<contracts.Conversation, { entries: Entries; token: string; text: string }>();
+
 /** The generated JSON, with the conversation's and the timeline's parts reused; the same fields in the same order. */
 const getConversationJson = {
   fromJSON: GetConversationResponse.fromJSON,
@@ -36,6 +39,15 @@ const getConversationJson = {
       ...(message.timeline.length > 0 && { timeline: timelineJson(message.timeline) }),
       ...(message.nextTimelinePageToken !== '' && { nextTimelinePageToken: message.nextTimelinePageToken }),
     };
+  },
+  /** An unchanged conversation with its cached first page: the same objects, so the same text as last time. */
+  toJSONText(message: GetConversationResponse): string {
+    const { conversation, timeline, nextTimelinePageToken: token } = message;
+    const last = conversation && responseTexts.get(conversation);
+    if (last && last.entries === timeline && last.token === token) return last.text;
+    const text = JSON.stringify(getConversationJson.toJSON(message));
+    if (conversation) responseTexts.set(conversation, { entries: timeline, token, text });
+    return text;
   },
 };
 
