@@ -24,7 +24,10 @@ test('encodes GetConversation exactly as the generated encoder, also when the ti
   });
   const first = { ...response, timeline };
   const later = { ...response, conversation: { ...response.conversation, version: 4 } as Conversation, timeline };
-  for (const value of [first, later, first]) {
+  // The same conversation object with another page or token must not get the bytes made before.
+  const otherPage = { ...response, conversation: first.conversation, timeline: timeline.slice(1) };
+  const otherToken = { ...first, nextTimelinePageToken: 'later' };
+  for (const value of [first, later, first, otherPage, otherToken, first]) {
     expect(encodeGetConversationResponse(value)).toEqual(Buffer.from(GetConversationResponse.encode(value).finish()));
   }
   expect(GetConversationResponse.decode(encodeGetConversationResponse(later))).toEqual(later);

@@ -52,7 +52,19 @@ const conversationField = memoized((conversation: Conversation) =>
   GetConversationResponse.encode({ ...EMPTY_GET, conversation }).finish(),
 );
 
+/** The whole response per conversation object, for the entries and token it was last sent with. */
+const responses = new WeakMap<Conversation, { entries: Entries; token: string; bytes: Buffer }>();
+
 export function encodeGetConversationResponse(response: GetConversationResponse): Buffer {
+  const { conversation, timeline, nextTimelinePageToken: token } = response;
+  const last = conversation && responses.get(conversation);
+  if (last && last.entries === timeline && last.token === token) return last.bytes;
+  const bytes = encodeGetConversationParts(response);
+  if (conversation) responses.set(conversation, { entries: timeline, token, bytes });
+  return bytes;
+}
+
+function encodeGetConversationParts(response: GetConversationResponse): Buffer {
   return Buffer.concat([
     response.conversation ? conversationField(response.conversation) : new Uint8Array(),
     timelineField(response.timeline),
