@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import {
   credentials,
@@ -44,20 +45,55 @@ const { startConversation } = require(join(root, 'services/conversation/dist/ser
 
 const REQUESTS = Number(process.env.BENCH_READS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+/** Each scenario runs REQUESTS / ROUNDS calls per round, rounds interleaved, so drifting machine load hits all alike. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
+const WARM_UP = 100;
 const MESSAGES = 30;
 const TIMELINE = 20;
 
-/** Runs `call` REQUESTS times at CONCURRENCY and summarizes latencies and rate. */
-async function measure(scenario: string, call: () => Promise<unknown>): Promise<Measurement> {
-  for (let i = 0; i < 50; i++) await call(); // warm-up: connections, caches, JIT
-  const latencies: number[] = [];
-  const started = performance.now();
-  await runConcurrently(REQUESTS, CONCURRENCY, async () => {
-    const t = performance.now();
-    await call();
-    latencies.push(performance.now() - t);
-  });
-  return summarize(scenario, latencies, (performance.now() - started) / 1000);
+interface Scenario {
+  name: string;
+  call: () => Promise<unknown>;
+  latencies: number[];
+  seconds: number;
+  /** Calls per second in each round. */
+  rounds: number[];
+}
+
+interface ReadMeasurement extends Measurement {
+  perSecondByRound: number[];
+}
+
+/** Warms every scenario up at CONCURRENCY (connections, caches, JIT), then measures them round by round. */
+async function measureAll(scenarios: Array<Pick<Scenario, 'name' | 'call'>>): Promise<ReadMeasurement[]> {
+  const runs: Scenario[] = scenarios.map((s) => ({ ...s, latencies: [], seconds: 0, rounds: [] }));
+  for (const run of runs) await runConcurrently(WARM_UP, CONCURRENCY, async () => void (await run.call()));
+  const perRound = Math.ceil(REQUESTS / ROUNDS);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const run of runs) {
+      const started = performance.now();
+      await runConcurrently(perRound, CONCURRENCY, async () => {
+        const t = performance.now();
+        await run.call();
+        run.latencies.push(performance.now() - t);
+      });
+      const seconds = (performance.now() - started) / 1000;
+      run.seconds += seconds;
+      run.rounds.push(perRound / seconds);
+    }
+  }
+  return runs.map((run) => ({ ...summarize(run.name, run.latencies, run.seconds), perSecondByRound: run.rounds }));
+}
+
+/** The median over rounds of a scenario's rate against the lower of two baselines in the same round. */
+function medianRoundRatio(measured: ReadMeasurement, a: ReadMeasurement, b: ReadMeasurement): number {
+  const ratios = measured.perSecondByRound
+    .map((rate, i) => rate / Math.min(a.perSecondByRound[i] ?? Number.NaN, b.perSecondByRound[i] ?? Number.NaN))
+    .sort((x, y) => x - y);
+  const middle = Math.floor(ratios.length / 2);
+  return ratios.length % 2
+    ? (ratios[middle] as number)
+    : ((ratios[middle - 1] as number) + (ratios[middle] as number)) / 2;
 }
 
 function httpGet(agent: Agent, port: number, path: string, headers: Record<string, string> = {}): Promise<string> {
@@ -187,23 +223,34 @@ async function main(): Promise<void> {
     if (sample.timeline.length !== TIMELINE) throw new Error(`timeline has ${sample.timeline.length} entries`);
     const responseBytes = Buffer.from(ConversationServiceService.getConversation.responseSerialize(sample));
 
-    // Baselines, each doing the least its layer can: same response size, same machine, same run.
+    // Baselines, each doing the least its layer can: same response size, same machine, same run. Their
+    // clients do what the measured ones do: the echo client sends the same request and metadata and decodes
+    // the same protobuf response; the bare express request carries the same Authorization header.
     const echo = await echoServer(responseBytes);
     closers.push(() => echo.server.forceShutdown());
-    const EchoClient = makeGenericClientConstructor(echo.definition, 'Echo');
+    const method = ConversationServiceService.getConversation;
+    const EchoClient = makeGenericClientConstructor(
+      {
+        echo: {
+          ...(echo.definition.echo as (typeof echo.definition)[string]),
+          requestSerialize: method.requestSerialize,
+          responseDeserialize: method.responseDeserialize,
+        },
+      },
+      'Echo',
+    );
     const echoClient = new EchoClient(`127.0.0.1:${echo.port}`, credentials.createInsecure()) as unknown as {
-      echo(req: Buffer, cb: (e: ServiceError | null, r: Buffer) => void): void;
+      echo(
+        req: GetConversationRequest,
+        metadata: Metadata,
+        cb: (e: ServiceError | null, r: GetConversationResponse) => void,
+      ): void;
       close(): void;
     };
     closers.push(() => echoClient.close());
-    const restBody = await httpGet(
-      new Agent({ keepAlive: true }),
-      service.httpPort,
-      `/v1/conversations/${conversationId}?timeline_page_size=${TIMELINE}`,
-      {
-        authorization: `Bearer ${key}`,
-      },
-    );
+    const restPath = `/v1/conversations/${conversationId}?timeline_page_size=${TIMELINE}`;
+    const authorization = { authorization: `Bearer ${key}` };
+    const restBody = await httpGet(new Agent({ keepAlive: true }), service.httpPort, restPath, authorization);
     const bare = express();
     bare.get('/bare', (_req, res) => {
       res.type('application/json').send(restBody);
@@ -215,33 +262,45 @@ async function main(): Promise<void> {
     const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     closers.push(() => agent.destroy());
 
-    const rows = [
-      await measure(
-        'baseline: grpc-js echo (same bytes)',
-        () => new Promise((r, j) => echoClient.echo(Buffer.alloc(8), (e, v) => (e ? j(e) : r(v)))),
-      ),
-      await measure('baseline: bare express (same body)', () => httpGet(agent, barePort, '/bare')),
-      await measure('baseline: raw findOne by _id', () => conversations.findOne({ _id: conversationId })),
-      await measure(`gRPC GetConversation + ${TIMELINE} timeline`, grpcGet),
-      await measure(`REST GET conversation + ${TIMELINE} timeline`, () =>
-        httpGet(agent, service.httpPort, `/v1/conversations/${conversationId}?timeline_page_size=${TIMELINE}`, {
-          authorization: `Bearer ${key}`,
-        }),
-      ),
-    ] as [Measurement, Measurement, Measurement, Measurement, Measurement];
+    const loadBefore = loadavg();
+    const rows = (await measureAll([
+      {
+        name: 'baseline: grpc-js echo (same bytes)',
+        call: () => new Promise((r, j) => echoClient.echo(getRequest, metadata, (e, v) => (e ? j(e) : r(v)))),
+      },
+      { name: 'baseline: bare express (same body)', call: () => httpGet(agent, barePort, '/bare', authorization) },
+      { name: 'baseline: raw findOne by _id', call: () => conversations.findOne({ _id: conversationId }) },
+      { name: `gRPC GetConversation + ${TIMELINE} timeline`, call: grpcGet },
+      {
+        name: `REST GET conversation + ${TIMELINE} timeline`,
+        call: () => httpGet(agent, service.httpPort, restPath, authorization),
+      },
+    ])) as [ReadMeasurement, ReadMeasurement, ReadMeasurement, ReadMeasurement, ReadMeasurement];
+    const load = { before: loadBefore, after: loadavg() };
     printTable(rows);
     const [echoRow, bareRow, findRow, grpcRow, restRow] = rows;
-    const grpcBase = Math.min(echoRow.perSecond, findRow.perSecond);
-    const restBase = Math.min(bareRow.perSecond, findRow.perSecond);
-    const ratios = { grpc: grpcRow.perSecond / grpcBase, rest: restRow.perSecond / restBase };
+    // Each transport against the lower of its own baseline and the database's: the floor a read could reach.
+    const grpcBase = echoRow.perSecond < findRow.perSecond ? echoRow : findRow;
+    const restBase = bareRow.perSecond < findRow.perSecond ? bareRow : findRow;
+    const ratios = { grpc: grpcRow.perSecond / grpcBase.perSecond, rest: restRow.perSecond / restBase.perSecond };
+    // Adjacent measurements share the machine's load of the moment: the per-round ratio is the steadier figure.
+    const roundRatios = {
+      grpc: medianRoundRatio(grpcRow, echoRow, findRow),
+      rest: medianRoundRatio(restRow, bareRow, findRow),
+    };
+    const loadText = (l: number[]) => l.map((v) => v.toFixed(2)).join(' ');
     process.stdout.write(
-      `\nratio to the lower baseline (goal ≥ 0.60): gRPC ${ratios.grpc.toFixed(2)}, REST ${ratios.rest.toFixed(2)}\n` +
-        `response: ${responseBytes.length} bytes protobuf, ${restBody.length} bytes JSON; concurrency ${CONCURRENCY}\n`,
+      `\nratio to the lower baseline (goal ≥ 0.60): gRPC ${ratios.grpc.toFixed(2)} (of ${grpcBase.scenario}), ` +
+        `REST ${ratios.rest.toFixed(2)} (of ${restBase.scenario})\n` +
+        `median over rounds of each round's ratio: gRPC ${roundRatios.grpc.toFixed(2)}, REST ${roundRatios.rest.toFixed(2)}\n` +
+        `response: ${responseBytes.length} bytes protobuf, ${restBody.length} bytes JSON; concurrency ${CONCURRENCY}, ` +
+        `${ROUNDS} interleaved rounds; load average before ${loadText(load.before)}, after ${loadText(load.after)}\n`,
     );
     const results = join(root, 'bench', 'results');
     mkdirSync(results, { recursive: true });
     const file = join(results, `read-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, `${JSON.stringify({ requests: REQUESTS, concurrency: CONCURRENCY, rows, ratios }, null, 2)}\n`);
+    const summary = { requests: REQUESTS, concurrency: CONCURRENCY, rounds: ROUNDS, load, rows, ratios, roundRatios };
+    writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
     process.stdout.write(`results: ${file}\n`);
   } finally {
     for (const close of closers.reverse()) await close();

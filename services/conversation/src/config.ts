@@ -16,6 +16,17 @@ export const conversationEnv = baseEnv.extend(grpcEnv.shape).extend({
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(5_000),
   /** How long a resolved API key is trusted before the database is asked again (bounds revocation delay). */
   API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+  /**
+   * First timeline pages held per replica, each valid only for the conversation's timeline mark read
+   * with it (docs/architecture.md, "Reading a conversation"); 0 turns the cache off.
+   */
+  TIMELINE_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).default(10_000),
+  /** Memory the cached pages may take, estimated as 5 times their protobuf size (measured 3.8 to 4.9). */
+  TIMELINE_CACHE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(64 * 1024 * 1024),
   /** Calls per second each API key may make (gRPC and REST together, per replica), and its burst. */
   API_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
   API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),

@@ -1,15 +1,10 @@
 import { ApiKeyAuthenticator } from '@omni/auth';
-import {
-  ConversationServiceService,
-  CustomerServiceService,
-  protoSources,
-  TopicPartitions,
-  Topics,
-} from '@omni/contracts';
+import { CustomerServiceService, protoSources, TopicPartitions, Topics } from '@omni/contracts';
 import { authInterceptor, createGrpcServer } from '@omni/grpc';
 import { ServiceRuntime } from '@omni/runtime';
 import { conversationServer } from './adapters/grpc/conversation.server';
 import { customerServer } from './adapters/grpc/customer.server';
+import { cachedPageMemory, conversationServiceDefinition } from './adapters/grpc/timeline-encoding';
 import { watchEventsRpc } from './adapters/grpc/watch-events';
 import { mountEventsSse } from './adapters/http/events.sse';
 import { mountRest } from './adapters/http/service.rest';
@@ -20,6 +15,7 @@ import { consumeInbound } from './adapters/kafka/inbound.consumer';
 import { OutboxRelay } from './adapters/kafka/outbox.relay';
 import { consumeTimelineEvents } from './adapters/kafka/timeline.consumer';
 import { consumeForWatch } from './adapters/kafka/watch.consumer';
+import { TimelineCacheMetrics } from './adapters/metrics/timeline-cache.metrics';
 import { WatchMetrics } from './adapters/metrics/watch.metrics';
 import { ActivityRepository } from './adapters/mongo/activity.repository';
 import { ConversationRepository } from './adapters/mongo/conversation.repository';
@@ -29,7 +25,7 @@ import { HeldDeliveryRepository } from './adapters/mongo/held-delivery.repositor
 import { conversationIndexes } from './adapters/mongo/indexes';
 import { MessageRepository } from './adapters/mongo/message.repository';
 import { WatchTargetsRepository } from './adapters/mongo/watch-targets.repository';
-import { conversationApi } from './application/conversation-api';
+import { conversationApi, type TimelinePage } from './application/conversation-api';
 import { ConversationCommands } from './application/conversation-commands';
 import { ConversationQueries } from './application/conversation-queries';
 import { customerApi } from './application/customer-api';
@@ -38,6 +34,7 @@ import { InboundMessageHandler } from './application/inbound-message.handler';
 import { PeriodicSweep } from './application/periodic-sweep';
 import { ReplyService } from './application/reply.service';
 import { wakeDueSnoozes } from './application/snooze-sweeper';
+import { TimelinePageCache } from './application/timeline-cache';
 import { WatchEventsService } from './application/watch-events.service';
 import { WatchHub } from './application/watch-hub';
 import { conversationEnv } from './config';
@@ -158,14 +155,21 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     replyWindowMs: config.REPLY_WINDOW_HOURS * 3_600_000,
     onStored: relay.wake,
   });
+  const timelineCache: TimelinePageCache<TimelinePage> = new TimelinePageCache({
+    maxEntries: config.TIMELINE_CACHE_MAX_ENTRIES,
+    maxBytes: config.TIMELINE_CACHE_MAX_BYTES,
+    sizeOf: cachedPageMemory,
+    observer: new TimelineCacheMetrics(runtime.registry, () => timelineCache.stats()),
+  });
   const api = conversationApi({
     queries: new ConversationQueries(customers, conversations, messages),
     replies,
     commands,
     messages,
     activities,
+    timelineCache,
   });
-  grpc.addService(ConversationServiceService, {
+  grpc.addService(conversationServiceDefinition, {
     ...conversationServer(api),
     watchEvents: watchEventsRpc(watch, config.WATCH_HEARTBEAT_MS),
   });

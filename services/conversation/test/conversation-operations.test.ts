@@ -5,6 +5,8 @@ import {
   Channel,
   ConversationOrder,
   ConversationStatus,
+  DeliveryState,
+  DeliveryStatus,
   deterministicId,
   IdentityKind,
   InboundMessage,
@@ -151,6 +153,79 @@ test('status changes, snooze, notes and assignment show in the timeline, in orde
   expect(note?.entry?.$case === 'note' && note.entry.value.text).toBe('VIP, be quick');
   // A note is never sent to the customer.
   expect(h.outbound.filter((m) => m.conversationId === conversationId).map((m) => m.text)).toEqual(['On it.']);
+});
+
+/** Timeline first pages the service answered from its cache so far (its /metrics). */
+async function timelineCacheHits(): Promise<number> {
+  const metrics = await (await fetch(`http://127.0.0.1:${h.service.httpPort}/metrics`)).text();
+  const hits = metrics
+    .split('\n')
+    .find((line) => /^conversation_timeline_cache_lookups_total\{result="hit"[,}]/.test(line));
+  return Number(hits?.split(' ').pop() ?? 0);
+}
+
+test('the first timeline page, cached, shows every change on the next read, and only to its tenant', async () => {
+  const conversationId = await deliver(mail({ from: 'yuki@example.com', messageId: 'yuki1@example.com', text: 'Hi' }));
+  const page = async () => (await rpc().getConversation({ conversationId, timelinePageSize: 20 })).timeline;
+  const shown = async () =>
+    (await page()).map((e) =>
+      e.entry?.$case === 'message'
+        ? e.entry.value.text
+        : e.entry?.$case === 'note'
+          ? `note: ${e.entry.value.text}`
+          : kindOf(e),
+    );
+
+  const first = await page();
+  const hits = await timelineCacheHits();
+  expect(await page()).toEqual(first);
+  expect((await rpc().listTimeline({ conversationId, pageSize: 20 })).entries).toEqual(first);
+  expect(await timelineCacheHits()).toBe(hits + 2);
+
+  // Each change the API or the inbound path has stored shows on the very next read.
+  await rpc().addNote({ conversationId, text: 'Check the courier', authorId: 'agent-7' });
+  expect(await shown()).toEqual(['Hi', 'note: Check the courier']);
+  await deliver(
+    mail({
+      from: 'yuki@example.com',
+      messageId: 'yuki2@example.com',
+      inReplyTo: 'yuki1@example.com',
+      text: 'Any news?',
+    }),
+  );
+  expect(await shown()).toEqual(['Hi', 'Any news?', 'note: Check the courier']);
+  const reply = (await rpc().sendReply({ conversationId, text: 'It left the depot.', authorId: 'agent-7' })).message;
+  const replyState = async () =>
+    (await page()).flatMap((e) =>
+      e.entry?.$case === 'message' && e.entry.value.id === reply?.id ? [e.entry.value] : [],
+    )[0]?.deliveryState;
+  expect(await replyState()).toBe(DeliveryState.DELIVERY_STATE_QUEUED);
+
+  // Delivery states and system events are stored by consumers: each shows once stored, though the page was cached.
+  await h.publishDelivery(
+    DeliveryStatus.fromPartial({
+      id: deterministicId('dlv', reply?.id ?? '', 'delivered'),
+      tenantId: 'acme',
+      messageId: reply?.id ?? '',
+      conversationId,
+      channel: Channel.CHANNEL_EMAIL,
+      state: DeliveryState.DELIVERY_STATE_DELIVERED,
+      occurredAt: new Date(),
+    }),
+  );
+  await waitFor('DELIVERED shown', async () => (await replyState()) === DeliveryState.DELIVERY_STATE_DELIVERED);
+  await rpc().setStatus({ conversationId, status: ConversationStatus.CONVERSATION_STATUS_RESOLVED });
+  await waitFor('status change shown', async () => (await shown()).includes('statusChanged'));
+  expect(await timelineCacheHits()).toBeGreaterThan(hits + 2);
+
+  // Another tenant asking for the cached conversation gets what a missing one gets.
+  const other = api(h.client, await h.keyFor('globex'));
+  await expect(other.getConversation({ conversationId, timelinePageSize: 20 })).rejects.toMatchObject({
+    code: GrpcStatus.NOT_FOUND,
+  });
+  await expect(other.listTimeline({ conversationId, pageSize: 20 })).rejects.toMatchObject({
+    code: GrpcStatus.NOT_FOUND,
+  });
 });
 
 test('a customer message wakes a pending conversation', async () => {

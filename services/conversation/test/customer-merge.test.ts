@@ -72,6 +72,25 @@ async function notesOf(conversationId: string): Promise<string[]> {
   return entries.flatMap((e) => (e.entry?.$case === 'note' ? [e.entry.value.text] : []));
 }
 
+/** Messages of a conversation's first timeline page with their customer (served from the cache while unchanged). */
+async function firstPage(conversationId: string): Promise<string[]> {
+  const { timeline: entries } = await api(h.client, agentKey).getConversation({ conversationId, timelinePageSize: 20 });
+  return entries.flatMap((e) =>
+    e.entry?.$case === 'message' ? [`${e.entry.value.id}@${e.entry.value.customerId}`] : [],
+  );
+}
+
+/** Both first messages counted in their own conversation, as the agent sees them. */
+async function eachCountedOnce(start: { m: StoredMessage; w: StoredMessage }): Promise<void> {
+  for (const id of [start.m.conversationId, start.w.conversationId]) {
+    await waitFor(
+      `conversation ${id} counted`,
+      async () =>
+        (await api(h.client, agentKey).getConversation({ conversationId: id })).conversation?.messageCount === 1,
+    );
+  }
+}
+
 async function openThreads(customerId: string) {
   const { conversations } = await integration.get(customerId);
   return conversations.filter((c) => c.status === ConversationStatus.CONVERSATION_STATUS_OPEN);
@@ -224,15 +243,33 @@ test('two merges racing (A<-B with B<-A, and A<-B with C<-B) end with one winner
   expect((await integration.get(c as string)).customer?.id).toBe(c);
 }, 60_000);
 
+test("a merge shows at once on first pages read before it, also of the loser's resolved conversation", async () => {
+  const start = await twoChannelStart('lou', '+4917655556666');
+  const agent = api(h.client, agentKey);
+  await eachCountedOnce(start);
+  await agent.setStatus({
+    conversationId: start.w.conversationId,
+    status: ConversationStatus.CONVERSATION_STATUS_RESOLVED,
+  });
+  // Nothing of the status change left in flight (its event published and stored in the timeline) before the read.
+  await waitFor('status change settled', async () => {
+    const doc = await h.service.runtime.store
+      .collection<{ _id: string; pendingEvents?: string[] }>('conversations')
+      .findOne({ _id: start.w.conversationId });
+    const page = await agent.getConversation({ conversationId: start.w.conversationId, timelinePageSize: 20 });
+    return !doc?.pendingEvents?.length && page.timeline.some((e) => e.entry?.$case === 'event');
+  });
+  expect(await firstPage(start.w.conversationId)).toEqual([`${start.byWhatsApp.id}@${start.waCustomer}`]);
+
+  // The resolved thread is not folded: it changes hands, then its message is relabelled with the winner.
+  await integration.merge(start.mailCustomer, start.waCustomer);
+  expect(await firstPage(start.w.conversationId)).toEqual([`${start.byWhatsApp.id}@${start.mailCustomer}`]);
+  expect(await firstPage(start.m.conversationId)).toEqual([`${start.byMail.id}@${start.mailCustomer}`]);
+});
+
 test('split after merge restores both sides: identities, threads, messages, notes and counts', async () => {
   const start = await twoChannelStart('kai', '+4917633334444');
-  for (const id of [start.m.conversationId, start.w.conversationId]) {
-    await waitFor(
-      `conversation ${id} counted`,
-      async () =>
-        (await api(h.client, agentKey).getConversation({ conversationId: id })).conversation?.messageCount === 1,
-    );
-  }
+  await eachCountedOnce(start);
   const before = {
     mail: await integration.get(start.mailCustomer),
     wa: await integration.get(start.waCustomer),
@@ -241,11 +278,21 @@ test('split after merge restores both sides: identities, threads, messages, note
   const agentApi = api(h.client, agentKey);
   await agentApi.addNote({ conversationId: start.m.conversationId, text: 'kai wrote by mail' });
   await agentApi.addNote({ conversationId: start.w.conversationId, text: 'kai wrote on WhatsApp' });
+  // First pages read (and cached) before the merge; each read after the merge and the split shows the move at once.
+  const mailEntry = `${start.byMail.id}@${start.mailCustomer}`;
+  const waEntry = `${start.byWhatsApp.id}@${start.waCustomer}`;
+  expect(await firstPage(start.m.conversationId)).toEqual([mailEntry]);
+  expect(await firstPage(start.w.conversationId)).toEqual([waEntry]);
   const { merge } = await integration.merge(start.mailCustomer, start.waCustomer);
   const survivor = (await openThreads(start.mailCustomer)).at(0);
   expect(survivor?.messageCount).toBe(2);
   expect((await notesOf(survivor?.id as string)).sort()).toEqual(['kai wrote by mail', 'kai wrote on WhatsApp']);
   await agentApi.addNote({ conversationId: survivor?.id as string, text: 'written after the merge' });
+  const folded = survivor?.id === start.m.conversationId ? start.w.conversationId : start.m.conversationId;
+  expect((await firstPage(survivor?.id as string)).sort()).toEqual(
+    [mailEntry, `${start.byWhatsApp.id}@${start.mailCustomer}`].sort(),
+  );
+  expect(await firstPage(folded)).toEqual([]);
 
   const agent = customers(client, agentKey);
   expect(((await agent.split(merge?.id as string).catch((e: unknown) => e)) as { code: number }).code).toBe(
@@ -279,6 +326,8 @@ test('split after merge restores both sides: identities, threads, messages, note
     'kai wrote on WhatsApp',
     ...(afterMerge === 'wa' ? ['written after the merge'] : []),
   ]);
+  expect(await firstPage(start.m.conversationId)).toEqual([mailEntry]);
+  expect(await firstPage(start.w.conversationId)).toEqual([waEntry]);
   expect((await stored(start.byWhatsApp.id)).customerId).toBe(start.waCustomer);
   await waitFor('CustomerSplit published', () =>
     customerEvents.find((e) => e.kind?.$case === 'split' && e.kind.value.mergeId === merge?.id),

@@ -9,6 +9,7 @@ import {
 } from '@omni/contracts';
 import { closedKeyOf, openKeyOf } from '../adapters/mongo/conversation.repository';
 import type { ConversationDocument, MessageDocument } from '../adapters/mongo/documents';
+import { freshTimelineMark } from '../adapters/mongo/timeline-marks.repository';
 import { capReferences, normalizeMessageId, STORED_REFERENCES_EDGE } from '../domain/references';
 import { displaySubject, normalizeSubject } from '../domain/subject';
 import { timelineTime } from '../domain/timeline-time';
@@ -39,6 +40,7 @@ export function newConversation(id: string, message: InboundMessage, customerId:
     updatedAt: now,
     lastMessageAt: message.sentAt ?? message.receivedAt ?? now,
     version: 0,
+    ...freshTimelineMark(),
     messageCount: 0,
     lastInboundChannel: Channel.CHANNEL_UNSPECIFIED,
     lastInboundInboxId: '',

@@ -1,12 +1,12 @@
-import * as contracts from '@omni/contracts';
 import { operationRoutes, type RestRoute } from '@omni/rest';
 import type { ConversationApi } from '../../application/conversation-api';
+import { restCodecs } from './timeline-json';
 
 const ITEM = '/v1/conversations/:conversationId';
 
 /** REST under /v1: the ConversationService operations as JSON, one route each. */
 export function conversationRoutes(api: ConversationApi): RestRoute[] {
-  return operationRoutes(api, { protoPackage: 'omni.v1', codecs: contracts, tag: 'Conversations' }, [
+  return operationRoutes(api, { protoPackage: 'omni.v1', codecs: restCodecs, tag: 'Conversations' }, [
     {
       method: 'get',
       path: '/v1/conversations',

@@ -1,5 +1,6 @@
 import { findOwned, isDuplicateKeyError, type Store } from '@omni/store';
 import { type ActivityDocument, Collections } from './documents';
+import { TimelineMarksRepository } from './timeline-marks.repository';
 
 /** Timeline position: (at, recordedAt, _id), the same shape as a message's (sentAt, receivedAt, _id). */
 export interface TimelineCursor {
@@ -10,7 +11,11 @@ export interface TimelineCursor {
 
 /** Internal notes and system events of a conversation's timeline. */
 export class ActivityRepository {
-  constructor(private readonly store: Store) {}
+  private readonly marks: TimelineMarksRepository;
+
+  constructor(private readonly store: Store) {
+    this.marks = new TimelineMarksRepository(store);
+  }
 
   private get activities() {
     return this.store.collection<ActivityDocument>(Collections.activities);
@@ -18,13 +23,16 @@ export class ActivityRepository {
 
   /** Idempotent by `_id`: a replayed event or a retried note stores one entry; false when it existed. */
   async insert(doc: ActivityDocument): Promise<boolean> {
+    let inserted = true;
     try {
       await this.activities.insertOne(doc);
-      return true;
     } catch (error: unknown) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
+      if (!isDuplicateKeyError(error)) throw error;
+      inserted = false;
     }
+    // Also after a duplicate: the first attempt may have stopped between the insert and the mark.
+    await this.marks.touch(doc.tenantId, [doc.conversationId]);
+    return inserted;
   }
 
   findById(tenantId: string, id: string): Promise<ActivityDocument | null> {

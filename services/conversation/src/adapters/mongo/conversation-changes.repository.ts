@@ -1,7 +1,9 @@
 import { ConversationEvent } from '@omni/contracts';
 import type { Store } from '@omni/store';
 import { isDuplicateKeyError } from '@omni/store';
+import { type ConversationWrites, conversationWritesOf } from './conversation-writes';
 import { Collections, type ConversationDocument } from './documents';
+import { freshTimelineMark } from './timeline-marks.repository';
 
 export type ChangeOutcome = 'applied' | 'stale' | 'open_conflict';
 
@@ -24,7 +26,11 @@ export interface PendingConversationEvents {
  * document; the unique `openKey` refuses a second open conversation.
  */
 export class ConversationChangesRepository {
-  constructor(private readonly store: Store) {}
+  private readonly writes: ConversationWrites;
+
+  constructor(private readonly store: Store) {
+    this.writes = conversationWritesOf(store);
+  }
 
   private get conversations() {
     return this.store.collection<ConversationDocument>(Collections.conversations);
@@ -35,13 +41,15 @@ export class ConversationChangesRepository {
       Buffer.from(ConversationEvent.encode(event).finish()).toString('base64'),
     );
     try {
-      const result = await this.conversations.updateOne(
-        { _id: doc._id, tenantId: doc.tenantId, version: doc.version },
-        {
-          $set: { ...change.set, updatedAt: new Date() },
-          $inc: { version: 1, ...change.inc },
-          ...(encoded.length > 0 && { $push: { pendingEvents: { $each: encoded } } }),
-        },
+      const result = await this.writes.run(doc._id, () =>
+        this.conversations.updateOne(
+          { _id: doc._id, tenantId: doc.tenantId, version: doc.version },
+          {
+            $set: { ...change.set, updatedAt: new Date(), ...freshTimelineMark() },
+            $inc: { version: 1, ...change.inc },
+            ...(encoded.length > 0 && { $push: { pendingEvents: { $each: encoded } } }),
+          },
+        ),
       );
       return result.modifiedCount === 1 ? 'applied' : 'stale';
     } catch (error: unknown) {
@@ -68,9 +76,11 @@ export class ConversationChangesRepository {
 
   /** Removes exactly the published events; ones added meanwhile stay for the next round. */
   async clear(published: PendingConversationEvents): Promise<void> {
-    await this.conversations.updateOne(
-      { _id: published.conversationId },
-      { $pullAll: { pendingEvents: published.encoded } },
+    await this.writes.run(published.conversationId, () =>
+      this.conversations.updateOne(
+        { _id: published.conversationId },
+        { $pullAll: { pendingEvents: published.encoded }, $set: freshTimelineMark() },
+      ),
     );
   }
 

@@ -1,7 +1,9 @@
 import { type Channel, ConversationStatus } from '@omni/contracts';
 import { findOwned, isDuplicateKeyError, type Store } from '@omni/store';
+import { type ConversationWrites, conversationWritesOf } from './conversation-writes';
 import { Collections, type ConversationDocument } from './documents';
 import { MessageKeysRepository } from './message-keys.repository';
+import { freshTimelineMark } from './timeline-marks.repository';
 
 /** The API never needs the (growing) list of counted message ids. */
 const PUBLIC_FIELDS = { projection: { appliedMessageIds: 0 } } as const;
@@ -60,9 +62,11 @@ export function keysetAfter(order: readonly SortKey[], values: ReadonlyArray<Dat
 
 export class ConversationRepository {
   private readonly keys: MessageKeysRepository;
+  private readonly writes: ConversationWrites;
 
   constructor(private readonly store: Store) {
     this.keys = new MessageKeysRepository(store);
+    this.writes = conversationWritesOf(store);
   }
 
   private get conversations() {
@@ -107,19 +111,22 @@ export class ConversationRepository {
     byMessageId: string,
   ): Promise<'reopened' | 'conflict' | 'unchanged'> {
     try {
-      const result = await this.conversations.updateOne(
-        { _id: id, tenantId, status: ConversationStatus.CONVERSATION_STATUS_RESOLVED },
-        {
-          $set: {
-            status: ConversationStatus.CONVERSATION_STATUS_OPEN,
-            openKey: openKeyOf(tenantId, customerId),
-            openedByMessageId: byMessageId,
-            openedReopen: true,
-            updatedAt: new Date(),
-            resolvedAt: null,
+      const result = await this.writes.run(id, () =>
+        this.conversations.updateOne(
+          { _id: id, tenantId, status: ConversationStatus.CONVERSATION_STATUS_RESOLVED },
+          {
+            $set: {
+              status: ConversationStatus.CONVERSATION_STATUS_OPEN,
+              openKey: openKeyOf(tenantId, customerId),
+              openedByMessageId: byMessageId,
+              openedReopen: true,
+              updatedAt: new Date(),
+              resolvedAt: null,
+              ...freshTimelineMark(),
+            },
+            $inc: { version: 1, reopenCount: 1 },
           },
-          $inc: { version: 1, reopenCount: 1 },
-        },
+        ),
       );
       return result.modifiedCount === 1 ? 'reopened' : 'unchanged';
     } catch (error: unknown) {
@@ -128,24 +135,12 @@ export class ConversationRepository {
     }
   }
 
-  /** Tail of the counting in flight per conversation in this process. */
-  private readonly counting = new Map<string, Promise<unknown>>();
-
   /**
    * Counts a message once: the `appliedMessageIds` guard makes a replay a no-op.
-   * Counts of one conversation run one at a time in this process: FerretDB v1
-   * loses one of two concurrent updates of a document (MongoDB does not), and
-   * partitions consumed concurrently often feed one conversation.
+   * Runs in the conversation's write queue: partitions consumed concurrently often feed one conversation.
    */
-  async countMessage(tenantId: string, id: string, message: MessageCounted): Promise<void> {
-    const previous = this.counting.get(id) ?? Promise.resolve();
-    const run = previous.then(() => this.applyCount(tenantId, id, message));
-    const tail = run.catch(() => undefined);
-    this.counting.set(id, tail);
-    void tail.then(() => {
-      if (this.counting.get(id) === tail) this.counting.delete(id);
-    });
-    await run;
+  countMessage(tenantId: string, id: string, message: MessageCounted): Promise<void> {
+    return this.writes.run(id, () => this.applyCount(tenantId, id, message));
   }
 
   private async applyCount(tenantId: string, id: string, message: MessageCounted): Promise<void> {
@@ -163,6 +158,7 @@ export class ConversationRepository {
         $push: { appliedMessageIds: message.messageId },
         $set: {
           updatedAt: new Date(),
+          ...freshTimelineMark(),
           ...(route && {
             lastInboundChannel: route.channel,
             lastInboundInboxId: route.inboxId,

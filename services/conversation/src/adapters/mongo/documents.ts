@@ -109,6 +109,12 @@ export interface ConversationDocument {
   pendingEvents?: string[];
   /** Set when a customer merge folded this thread into another (the older open one). */
   mergedInto?: string;
+  /**
+   * Random, replaced by every update of the conversation and after every change of its
+   * timeline (see timeline-marks.repository.ts): what a cached timeline page is valid for.
+   * Absent on conversations no update has touched since marks were introduced.
+   */
+  timelineMark?: string;
 }
 
 export interface ActivityDocument {

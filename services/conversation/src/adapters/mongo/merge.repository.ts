@@ -2,15 +2,23 @@ import { ConversationStatus, MessageDirection } from '@omni/contracts';
 import { findOwned, isDuplicateKeyError, type Store } from '@omni/store';
 import type { MergeStep } from '../../domain/merge-plan';
 import { closedKeyOf, openKeyOf } from './conversation.repository';
+import { type ConversationWrites, conversationWritesOf } from './conversation-writes';
 import { type ActivityDocument, Collections, type ConversationDocument, type MessageDocument } from './documents';
 import { MergeCollections, type MergeDocument, type MergeLockDocument } from './merge-documents';
+import { freshTimelineMark, TimelineMarksRepository } from './timeline-marks.repository';
 
 /** Recounting stops chasing a stream of new messages after this many rounds; the next one corrects it. */
 const RECOUNT_ROUNDS = 8;
 
 /** The merge records, the locks that serialize merges per customer, and the bulk moves a merge makes. */
 export class MergeRepository {
-  constructor(private readonly store: Store) {}
+  private readonly marks: TimelineMarksRepository;
+  private readonly writes: ConversationWrites;
+
+  constructor(private readonly store: Store) {
+    this.marks = new TimelineMarksRepository(store);
+    this.writes = conversationWritesOf(store);
+  }
 
   private get merges() {
     return this.store.collection<MergeDocument>(MergeCollections.merges);
@@ -104,18 +112,21 @@ export class MergeRepository {
 
   /** Folds a thread into another: closed, marked, and owned by the survivor's customer. */
   async markConversationMerged(tenantId: string, id: string, survivorId: string, customerId: string): Promise<void> {
-    await this.conversations.updateOne(
-      { _id: id, tenantId },
-      {
-        $set: {
-          mergedInto: survivorId,
-          customerId,
-          status: ConversationStatus.CONVERSATION_STATUS_RESOLVED,
-          openKey: closedKeyOf(id),
-          updatedAt: new Date(),
+    await this.writes.run(id, () =>
+      this.conversations.updateOne(
+        { _id: id, tenantId },
+        {
+          $set: {
+            mergedInto: survivorId,
+            customerId,
+            status: ConversationStatus.CONVERSATION_STATUS_RESOLVED,
+            openKey: closedKeyOf(id),
+            updatedAt: new Date(),
+            ...freshTimelineMark(),
+          },
+          $inc: { version: 1 },
         },
-        $inc: { version: 1 },
-      },
+      ),
     );
   }
 
@@ -128,12 +139,19 @@ export class MergeRepository {
     if (!doc) return 'moved';
     const open = doc.openKey.startsWith('open:');
     try {
-      await this.conversations.updateOne(
-        { _id: id, tenantId },
-        {
-          $set: { customerId, updatedAt: new Date(), ...(open && { openKey: openKeyOf(tenantId, customerId) }) },
-          $inc: { version: 1 },
-        },
+      await this.writes.run(id, () =>
+        this.conversations.updateOne(
+          { _id: id, tenantId },
+          {
+            $set: {
+              customerId,
+              updatedAt: new Date(),
+              ...freshTimelineMark(),
+              ...(open && { openKey: openKeyOf(tenantId, customerId) }),
+            },
+            $inc: { version: 1 },
+          },
+        ),
       );
       return 'moved';
     } catch (error: unknown) {
@@ -149,19 +167,29 @@ export class MergeRepository {
     };
     await this.messages.updateMany({ tenantId, conversationId: fromId }, update);
     await this.activities.updateMany({ tenantId, conversationId: fromId }, update);
+    await this.marks.touch(tenantId, [fromId, toId]);
   }
 
   /** Re-labels the loser's messages with the winner, noting the original customer. */
   async moveCustomerMessages(tenantId: string, fromId: string, toId: string, mergeId?: string): Promise<void> {
+    // Timelines show each message's customer: the threads holding them are marked once they changed.
+    const threads = await this.conversationsOfMessages({ tenantId, customerId: fromId });
     await this.messages.updateMany(
       { tenantId, customerId: fromId },
       { $set: { customerId: toId, ...(mergeId && { [`mergedFrom.${mergeId}.customerId`]: fromId }) } },
     );
+    // With a merge id, also the threads of messages that arrived between the read and the update.
+    const relabelled = mergeId
+      ? await this.conversationsOfMessages({ tenantId, [`mergedFrom.${mergeId}.customerId`]: fromId })
+      : [];
+    await this.marks.touch(tenantId, [...threads, ...relabelled]);
   }
 
   /** Puts one message where its conversation and customer went (the inbound path after a merge raced it). */
   async relocateMessage(tenantId: string, id: string, conversationId: string, customerId: string): Promise<void> {
+    const before = await findOwned(this.messages, tenantId, id, { projection: { conversationId: 1 } });
     await this.messages.updateOne({ _id: id, tenantId }, { $set: { conversationId, customerId } });
+    await this.marks.touch(tenantId, [conversationId, before?.conversationId ?? '']);
   }
 
   /**
@@ -172,9 +200,12 @@ export class MergeRepository {
   async restoreMoved(tenantId: string, mergeId: string): Promise<void> {
     const path = `mergedFrom.${mergeId}`;
     const moved = { tenantId, [path]: { $exists: true } };
-    const projection = { projection: { _id: 1, mergedFrom: 1 } };
+    const projection = { projection: { _id: 1, conversationId: 1, mergedFrom: 1 } };
+    const threads = new Set<string>();
     for (const message of await this.messages.find(moved, projection).toArray()) {
       const origin = message.mergedFrom?.[mergeId] ?? {};
+      threads.add(message.conversationId);
+      if (origin.conversationId) threads.add(origin.conversationId);
       await this.messages.updateOne(
         { _id: message._id, tenantId },
         {
@@ -188,34 +219,51 @@ export class MergeRepository {
     }
     for (const activity of await this.activities.find(moved, projection).toArray()) {
       const origin = activity.mergedFrom?.[mergeId];
+      threads.add(activity.conversationId);
+      if (origin?.conversationId) threads.add(origin.conversationId);
       await this.activities.updateOne(
         { _id: activity._id, tenantId },
         { ...(origin && { $set: { conversationId: origin.conversationId } }), $unset: { [path]: '' } },
       );
     }
+    await this.marks.touch(tenantId, threads);
+  }
+
+  private async conversationsOfMessages(filter: Record<string, unknown>): Promise<Set<string>> {
+    const docs = await this.messages.find(filter, { projection: { conversationId: 1 } }).toArray();
+    return new Set(docs.map((doc) => doc.conversationId));
   }
 
   /** Split: the folded thread is a thread of its own again (resolved: its customer's open thread may be elsewhere). */
   async unmarkConversationMerged(tenantId: string, id: string, customerId: string): Promise<void> {
-    await this.conversations.updateOne(
-      { _id: id, tenantId },
-      { $unset: { mergedInto: '' }, $set: { customerId, updatedAt: new Date() }, $inc: { version: 1 } },
+    await this.writes.run(id, () =>
+      this.conversations.updateOne(
+        { _id: id, tenantId },
+        {
+          $unset: { mergedInto: '' },
+          $set: { customerId, updatedAt: new Date(), ...freshTimelineMark() },
+          $inc: { version: 1 },
+        },
+      ),
     );
   }
 
   /** Split: a thread that was open before its merge opens again unless its customer has another open one now. */
   async reopenIfFree(tenantId: string, id: string, customerId: string): Promise<void> {
     try {
-      await this.conversations.updateOne(
-        { _id: id, tenantId, mergedInto: { $exists: false } },
-        {
-          $set: {
-            status: ConversationStatus.CONVERSATION_STATUS_OPEN,
-            openKey: openKeyOf(tenantId, customerId),
-            updatedAt: new Date(),
+      await this.writes.run(id, () =>
+        this.conversations.updateOne(
+          { _id: id, tenantId, mergedInto: { $exists: false } },
+          {
+            $set: {
+              status: ConversationStatus.CONVERSATION_STATUS_OPEN,
+              openKey: openKeyOf(tenantId, customerId),
+              updatedAt: new Date(),
+              ...freshTimelineMark(),
+            },
+            $inc: { version: 1 },
           },
-          $inc: { version: 1 },
-        },
+        ),
       );
     } catch (error: unknown) {
       if (!isDuplicateKeyError(error)) throw error;
@@ -237,23 +285,26 @@ export class MergeRepository {
         (m) => m.direction === MessageDirection.MESSAGE_DIRECTION_INBOUND && !m.autoGenerated,
       );
       const route = lastInbound[lastInbound.length - 1];
-      await this.conversations.updateOne(
-        { _id: conversationId, tenantId },
-        {
-          $set: {
-            messageCount: before.length,
-            appliedMessageIds: before.map((m) => m._id),
-            channels: [...new Set(before.map((m) => m.channel))],
-            updatedAt: new Date(),
-            ...(latest && { lastMessageAt: latest.sentAt }),
-            ...(route && {
-              lastInboundChannel: route.channel,
-              lastInboundInboxId: route.inboxId,
-              lastInboundMessageId: route._id,
-            }),
+      await this.writes.run(conversationId, () =>
+        this.conversations.updateOne(
+          { _id: conversationId, tenantId },
+          {
+            $set: {
+              messageCount: before.length,
+              appliedMessageIds: before.map((m) => m._id),
+              channels: [...new Set(before.map((m) => m.channel))],
+              updatedAt: new Date(),
+              ...freshTimelineMark(),
+              ...(latest && { lastMessageAt: latest.sentAt }),
+              ...(route && {
+                lastInboundChannel: route.channel,
+                lastInboundInboxId: route.inboxId,
+                lastInboundMessageId: route._id,
+              }),
+            },
+            $inc: { version: 1 },
           },
-          $inc: { version: 1 },
-        },
+        ),
       );
       const after = await this.contentOf(tenantId, conversationId);
       // FerretDB v1 can also lose this `$set` to a concurrent update: the document must show it too.

@@ -3,6 +3,7 @@ import { findOwned, isDuplicateKeyError, type Store } from '@omni/store';
 import { deliveryRank } from '../../domain/delivery-state';
 import { Collections, type MessageDocument } from './documents';
 import { MessageKeysRepository } from './message-keys.repository';
+import { TimelineMarksRepository } from './timeline-marks.repository';
 
 export interface MessageCursor {
   sentAt: Date;
@@ -24,9 +25,11 @@ export type DeliveryOutcome = 'changed' | 'unchanged' | 'unknown';
 
 export class MessageRepository {
   private readonly keys: MessageKeysRepository;
+  private readonly marks: TimelineMarksRepository;
 
   constructor(private readonly store: Store) {
     this.keys = new MessageKeysRepository(store);
+    this.marks = new TimelineMarksRepository(store);
   }
 
   private get messages() {
@@ -115,10 +118,11 @@ export class MessageRepository {
         },
       },
     );
-    if (result.modifiedCount === 1) return 'changed';
-    return (await this.messages.findOne({ _id: id, ...outbound }, { projection: { _id: 1 } }))
-      ? 'unchanged'
-      : 'unknown';
+    const message = await this.messages.findOne({ _id: id, ...outbound }, { projection: { conversationId: 1 } });
+    if (!message) return 'unknown';
+    // Also when unchanged: a redelivery after a crash between the update and the mark must still mark.
+    await this.marks.touch(update.tenantId, [message.conversationId]);
+    return result.modifiedCount === 1 ? 'changed' : 'unchanged';
   }
 
   /** Outbox: replies stored but not yet published, oldest first. */
