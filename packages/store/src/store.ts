@@ -1,5 +1,14 @@
 import type { Logger } from '@omni/logging';
-import { type Db, type Document, type IndexDescription, MongoClient } from 'mongodb';
+import {
+  type Collection,
+  type Db,
+  type Document,
+  type Filter,
+  type IndexDescription,
+  MongoClient,
+  type UpdateFilter,
+} from 'mongodb';
+import { type ConditionalUpdateResult, updateWhere } from './conditional-update';
 
 export interface StoreSettings {
   uri: string;
@@ -44,6 +53,31 @@ export class Store {
 
   collection<T extends Document>(name: string) {
     return this.db.collection<T>(name);
+  }
+
+  private ferretDb?: Promise<boolean>;
+
+  /** Whether the server is FerretDB (its buildInfo says so), asked once. */
+  isFerretDb(): Promise<boolean> {
+    this.ferretDb ??= this.db
+      .admin()
+      .command({ buildInfo: 1 })
+      .then((info) => typeof info.ferretdbVersion === 'string');
+    // A failed probe (server down) is asked again next time.
+    this.ferretDb.catch(() => {
+      this.ferretDb = undefined;
+    });
+    return this.ferretDb;
+  }
+
+  /** Updates document `id` of `collection` if it meets `condition`; see `updateWhere`. */
+  async updateWhere<T extends Document & { _id: string }>(
+    collection: Collection<T>,
+    id: string,
+    condition: Filter<T>,
+    update: UpdateFilter<T>,
+  ): Promise<ConditionalUpdateResult> {
+    return updateWhere(collection, id, condition, update, await this.isFerretDb());
   }
 
   /**

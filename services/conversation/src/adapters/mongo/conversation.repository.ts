@@ -145,8 +145,10 @@ export class ConversationRepository {
 
   private async applyCount(tenantId: string, id: string, message: MessageCounted): Promise<void> {
     const route = message.replyRoute;
-    await this.conversations.updateOne(
-      { _id: id, tenantId, appliedMessageIds: { $ne: message.messageId } },
+    await this.store.updateWhere(
+      this.conversations,
+      id,
+      { tenantId, appliedMessageIds: { $ne: message.messageId } },
       {
         $inc: { messageCount: 1, version: 1, ...(message.agentReply && { agentReplyCount: 1 }) },
         $max: { lastMessageAt: message.at },
