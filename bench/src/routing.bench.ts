@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AssignmentAction,
@@ -9,15 +8,14 @@ import {
   ConversationEventType,
   Topics,
 } from '@omni/contracts';
-import { startStack } from '@omni/dev-stack';
 import { KafkaClient } from '@omni/kafka';
 import { createLogger } from '@omni/logging';
 import { type Db, MongoClient } from 'mongodb';
+import { ROOT, runBench, withBenchStack, writeResults } from './bench-env';
 import { type Measurement, printTable, runConcurrently, summarize } from './stats';
 
-const root = join(__dirname, '..', '..');
 // The compiled service, as `npm start` runs it (in this process, to keep one stack).
-const { startRouting } = require(join(root, 'services/routing/dist/service.js')) as {
+const { startRouting } = require(join(ROOT, 'services/routing/dist/service.js')) as {
   startRouting(env: NodeJS.ProcessEnv): Promise<{ stop(): Promise<void> }>;
 };
 
@@ -206,65 +204,41 @@ async function invariants(db: Db, events: readonly AssignmentEvent[]): Promise<s
   return problems;
 }
 
-async function main(): Promise<void> {
-  const stack = await startStack({ name: 'bench', log: (line) => process.stderr.write(`[dev-stack] ${line}\n`) });
-  const dbName = `bench_routing_${Date.now()}`;
-  const env = {
-    ...process.env,
-    KAFKA_BROKERS: stack.kafkaBrokers,
-    MONGODB_URI: stack.mongoUri,
-    MONGODB_DB: dbName,
-    KAFKA_TOPIC_PREFIX: `${dbName}.`,
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: '0',
-    GRPC_HOST: '127.0.0.1',
-    GRPC_PORT: '0',
-    HEARTBEAT_TTL_SECONDS: '3600',
-    LOG_LEVEL: 'warn',
-  };
-  const mongo = await MongoClient.connect(stack.mongoUri);
-  const kafka = new KafkaClient({
-    brokers: stack.kafkaBrokers.split(','),
-    clientId: 'bench-routing',
-    topicPrefix: env.KAFKA_TOPIC_PREFIX,
-    logger: createLogger({ service: 'bench', level: 'warn' }),
-    logLevel: 'error',
-  });
-  const services: { stop(): Promise<void> }[] = [];
-  try {
-    const db = mongo.db(dbName);
-    for (let i = 0; i < REPLICAS; i++) services.push(await startRouting(env));
-    await seedAgents(db);
-    const { measurement: routing, events } = await routingBurst(kafka, db);
-    const baseline = await rawClaims(db);
-    const problems = await invariants(db, events);
-    printTable([baseline, routing]);
-    const ratio = routing.perSecond / baseline.perSecond;
-    process.stdout.write(`\nthroughput ratio routing / raw findOneAndUpdate: ${ratio.toFixed(2)} (goal ≥ 0.50)\n`);
-    process.stdout.write(
-      `invariants (${AGENTS} agents, ${CONVERSATIONS} conversations, ${REPLICAS} replica(s)): ` +
-        `${problems.length === 0 ? 'no violations' : `${problems.length} violations\n  ${problems.slice(0, 20).join('\n  ')}`}\n`,
-    );
-    const results = join(root, 'bench', 'results');
-    mkdirSync(results, { recursive: true });
-    const file = join(results, `routing-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    const setup = { agents: AGENTS, conversations: CONVERSATIONS, replicas: REPLICAS, concurrency: CONCURRENCY };
-    writeFileSync(file, `${JSON.stringify({ ...setup, baseline, routing, ratio, violations: problems }, null, 2)}\n`);
-    process.stdout.write(`results: ${file}\n`);
-    if (problems.length > 0) process.exitCode = 1;
-  } finally {
-    for (const service of services) await service.stop();
-    await kafka.close();
-    await mongo.db(dbName).dropDatabase();
-    await mongo.close();
-    await stack.stop();
-  }
-}
-
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  },
+runBench(() =>
+  withBenchStack('routing', { tenants: [] }, async ({ env: stackEnv, brokers, mongoUri, dbName }) => {
+    // Agents stay online for the whole run without heartbeats.
+    const env: NodeJS.ProcessEnv = { ...stackEnv, HEARTBEAT_TTL_SECONDS: '3600' };
+    const mongo = await MongoClient.connect(mongoUri);
+    const kafka = new KafkaClient({
+      brokers: brokers.split(','),
+      clientId: 'bench-routing',
+      topicPrefix: env.KAFKA_TOPIC_PREFIX,
+      logger: createLogger({ service: 'bench', level: 'warn' }),
+      logLevel: 'error',
+    });
+    const services: { stop(): Promise<void> }[] = [];
+    try {
+      const db = mongo.db(dbName);
+      for (let i = 0; i < REPLICAS; i++) services.push(await startRouting(env));
+      await seedAgents(db);
+      const { measurement: routing, events } = await routingBurst(kafka, db);
+      const baseline = await rawClaims(db);
+      const problems = await invariants(db, events);
+      printTable([baseline, routing]);
+      const ratio = routing.perSecond / baseline.perSecond;
+      process.stdout.write(`\nthroughput ratio routing / raw findOneAndUpdate: ${ratio.toFixed(2)} (goal ≥ 0.50)\n`);
+      process.stdout.write(
+        `invariants (${AGENTS} agents, ${CONVERSATIONS} conversations, ${REPLICAS} replica(s)): ` +
+          `${problems.length === 0 ? 'no violations' : `${problems.length} violations\n  ${problems.slice(0, 20).join('\n  ')}`}\n`,
+      );
+      const setup = { agents: AGENTS, conversations: CONVERSATIONS, replicas: REPLICAS, concurrency: CONCURRENCY };
+      writeResults('routing', { ...setup, baseline, routing, ratio, violations: problems });
+      if (problems.length > 0) throw new Error(`${problems.length} invariant violations`);
+    } finally {
+      for (const service of services) await service.stop();
+      await kafka.close();
+      await mongo.db(dbName).dropDatabase();
+      await mongo.close();
+    }
+  }),
 );

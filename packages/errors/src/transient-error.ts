@@ -8,6 +8,7 @@ const TRANSIENT_NAMES = new Set([
   'MongoServerSelectionError',
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
+  'MongoPoolClearedError',
   'KafkaJSConnectionError',
   'KafkaJSNumberOfRetriesExceeded',
   'KafkaJSRequestTimeoutError',

@@ -1,4 +1,5 @@
 import { type BackoffSettings, backoffDelay, sleep } from '@omni/backoff';
+import { isTransientError } from '@omni/errors';
 import { MongoError } from 'mongodb';
 
 /**
@@ -12,23 +13,15 @@ export function isDuplicateKeyError(error: unknown): boolean {
   return error.name === 'MongoServerError' && /UNIQUE constraint failed/i.test(error.message);
 }
 
-const TRANSIENT_NAMES = new Set([
-  'MongoNetworkError',
-  'MongoNetworkTimeoutError',
-  'MongoServerSelectionError',
-  'MongoNotConnectedError',
-  'MongoPoolClearedError',
-]);
-
-/** FerretDB v1 (SQLite) when a write waited past its busy timeout for the one writer's lock: overload. */
-const STORE_BUSY = /SQLITE_BUSY/;
-
-/** A failure that says nothing about the operation itself: the server was unreachable, stepping down or overloaded. */
+/**
+ * A failure that says nothing about the operation itself: the server was
+ * unreachable, stepping down or overloaded (the names and messages every
+ * consumer and API treats as an outage, plus the driver's retry labels).
+ */
 export function isTransientStoreError(error: unknown): boolean {
   if (!(error instanceof MongoError)) return false;
   return (
-    TRANSIENT_NAMES.has(error.name) ||
-    STORE_BUSY.test(error.message) ||
+    isTransientError(error) ||
     error.hasErrorLabel('RetryableWriteError') ||
     error.hasErrorLabel('TransientTransactionError')
   );

@@ -14,7 +14,7 @@ export type RestCall = (method: string, path: string, key: string | undefined, b
 type Document = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
 
 /** `/v1/agents/{agentId}/presence` → a pattern matching `/v1/agents/ann/presence`. */
-function templatePattern(template: string): RegExp {
+export function templatePattern(template: string): RegExp {
   const escaped = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+');
   return new RegExp(`^${escaped}$`);
 }

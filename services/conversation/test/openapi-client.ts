@@ -1,4 +1,4 @@
-import { openApiClient as documentedClient, type RestResponse } from '@omni/testing';
+import { openApiClient as documentedClient, type RestResponse, templatePattern } from '@omni/testing';
 
 export type RestAnswer = RestResponse;
 
@@ -19,9 +19,9 @@ export type RestCall = (
 export async function openApiClient(baseUrl: string, defaultKey: string): Promise<RestCall> {
   const call = await documentedClient(baseUrl);
   return (method, path, template, body, key = defaultKey) => {
-    const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
-    const bare = path.split('?')[0] as string;
-    if (!pattern.test(bare)) throw new Error(`${path} is not an instance of ${template}`);
+    if (!templatePattern(template).test(path.split('?')[0] as string)) {
+      throw new Error(`${path} is not an instance of ${template}`);
+    }
     return call(method, path, key === '' ? undefined : key, body);
   };
 }
