@@ -31,13 +31,6 @@ export function startOutboundConsumer(deps: {
       for (const event of events) {
         const message = event.value;
         if (message.channel !== Channel.CHANNEL_EMAIL) continue;
-        if (message.attachments.length > 0) {
-          // Attachments need the blob store, which the outbound side does not read yet: say so loudly.
-          logger.warn(
-            { messageId: message.id, attachments: message.attachments.length },
-            'outbound attachments are not supported yet; sending the mail without them',
-          );
-        }
         const status = await sender.deliver(message);
         logger.info(
           {
