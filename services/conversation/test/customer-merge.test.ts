@@ -10,6 +10,10 @@ import {
   Topics,
 } from '@omni/contracts';
 import { waitFor } from '@omni/testing';
+import { ConversationEventsPublisher } from '../src/adapters/kafka/conversation-events.publisher';
+import { ConversationRepository, openKeyOf } from '../src/adapters/mongo/conversation.repository';
+import { CustomerRepository } from '../src/adapters/mongo/customer.repository';
+import { customerComponents } from '../src/customer-wiring';
 import { api, type Harness, mail, startHarness } from './conversation-harness';
 import { type CustomerApi, customerClient, customers, email, keyWithRole, phone, whatsapp } from './customer-harness';
 
@@ -340,4 +344,62 @@ test('split after merge restores both sides: identities, threads, messages, note
   expect(await integration.search({ identity: email('kai@example.com') })).toMatchObject({
     customers: [{ id: start.mailCustomer }],
   });
+});
+
+test("split also undoes the fold of a loser's thread that a racing message opened after the merge swept", async () => {
+  const start = await twoChannelStart('lea', '+4917655556666');
+  await eachCountedOnce(start);
+  const [winner, loser] = [start.mailCustomer, start.waCustomer];
+  const agentApi = api(h.client, agentKey);
+  // The loser's thread is resolved, so the merge itself folds nothing.
+  await agentApi.setStatus({
+    conversationId: start.w.conversationId,
+    status: ConversationStatus.CONVERSATION_STATUS_RESOLVED,
+  });
+  const { merge } = await integration.merge(winner, loser);
+  expect(merge?.state).toBe(MergeState.MERGE_STATE_DONE);
+
+  // What a replica that resolved the loser's WhatsApp number just before the merge leaves behind
+  // once the merge has swept: a new open thread of the loser's, with its message.
+  const late = whatsapp('+4917699990000', 'wamid.lea.late', 'sent while the merge ran');
+  await h.publishInbound(late);
+  const lateMessage = await stored(late.id);
+  const store = h.service.runtime.store;
+  await store
+    .collection<{ _id: string; customerId: string; openKey: string }>('conversations')
+    .updateOne({ _id: lateMessage.conversationId }, { $set: { customerId: loser, openKey: openKeyOf('acme', loser) } });
+  await messagesColl().updateOne({ _id: late.id }, { $set: { customerId: loser } });
+
+  // That replica's inbound path then finds the owner merged away and brings the thread to the winner.
+  const producer = await h.service.runtime.kafka.producer();
+  const replica = customerComponents({
+    store,
+    producer,
+    customers: new CustomerRepository(store),
+    conversations: new ConversationRepository(store),
+    conversationEvents: new ConversationEventsPublisher(producer),
+  });
+  const settled = await replica.follower.settle({ ...lateMessage, customerId: loser } as Parameters<
+    typeof replica.follower.settle
+  >[0]);
+  const survivor = start.m.conversationId;
+  expect(settled.conversationId).toBe(survivor);
+  expect((await timeline(survivor)).sort()).toEqual([start.byMail.id, late.id].sort());
+
+  await integration.split(merge?.id as string);
+
+  // The late thread is the loser's again, open, with its message; the winner's thread is as before.
+  const lateThread = lateMessage.conversationId;
+  expect(await timeline(lateThread)).toEqual([late.id]);
+  expect(await timeline(survivor)).toEqual([start.byMail.id]);
+  const ofLoser = await integration.get(loser);
+  const restored = ofLoser.conversations.find((c) => c.id === lateThread);
+  expect([restored?.status, restored?.mergedInto, restored?.messageCount]).toEqual([
+    ConversationStatus.CONVERSATION_STATUS_OPEN,
+    '',
+    1,
+  ]);
+  expect((await messagesColl().findOne({ _id: late.id }))?.customerId).toBe(loser);
+  const ofWinner = await integration.get(winner);
+  expect(ofWinner.conversations.find((c) => c.id === survivor)?.messageCount).toBe(1);
 });

@@ -123,7 +123,7 @@ export class MergeService {
       case 'conversations': {
         const ids = union(merge.movedConversationIds, await merges.conversationIdsOf(tenantId, loserId));
         await merges.update(tenantId, mergeId, { movedConversationIds: ids });
-        for (const id of ids) await this.giveConversation(tenantId, id, winnerId);
+        for (const id of ids) await this.giveConversation(tenantId, id, winnerId, mergeId);
         return { ...merge, movedConversationIds: ids };
       }
       case 'messages':
@@ -184,7 +184,7 @@ export class MergeService {
     await merges.update(tenantId, merge._id, { movedConversationIds, ...(thread && { thread }) });
     if (thread) {
       await merges.markConversationMerged(tenantId, thread.mergedId, thread.survivorId, winnerId);
-      await this.giveConversation(tenantId, thread.survivorId, winnerId);
+      await this.giveConversation(tenantId, thread.survivorId, winnerId, merge._id);
     }
     return { ...merge, movedConversationIds, ...(thread && { thread }) };
   }
@@ -195,8 +195,15 @@ export class MergeService {
    * meets that thread: the older survives. Folding and retrying come first and
    * the slow moves after, so a stream of the winner's messages, each able to
    * open a thread in the moment the slot is free, has little room to race.
+   * Each fold is recorded on the merge first and what it moves is tagged with
+   * the merge, so a split undoes it.
    */
-  private async giveConversation(tenantId: string, conversationId: string, winnerId: string): Promise<void> {
+  private async giveConversation(
+    tenantId: string,
+    conversationId: string,
+    winnerId: string,
+    mergeId: string,
+  ): Promise<void> {
     const { merges } = this.deps;
     const folded: Array<{ survivorId: string; mergedId: string }> = [];
     let given = false;
@@ -212,12 +219,15 @@ export class MergeService {
         { id: open._id, createdAt: open.createdAt },
         { id: conversationId, createdAt: ours?.createdAt ?? new Date() },
       );
+      await merges.recordFold(tenantId, mergeId, thread);
       await merges.markConversationMerged(tenantId, thread.mergedId, thread.survivorId, winnerId);
       folded.push(thread);
       // Ours was the newer one: it now lives on inside the winner's thread.
       given = thread.mergedId === conversationId;
     }
-    for (const thread of folded) await merges.moveConversationContent(tenantId, thread.mergedId, thread.survivorId);
+    for (const thread of folded) {
+      await merges.moveConversationContent(tenantId, thread.mergedId, thread.survivorId, mergeId);
+    }
     // Survivors count what they gained; folded threads count nothing any more.
     const touched = new Set(folded.flatMap((t) => [t.survivorId, t.mergedId]));
     for (const id of touched) await merges.recount(tenantId, id);
@@ -265,9 +275,9 @@ export class MergeService {
     for (const moved of merge.movedIdentities) await this.deps.identities.restore(tenantId, loserId, moved);
     await this.restoreConversations(merge);
     await this.deps.merges.restoreMoved(tenantId, mergeId);
-    if (merge.thread) {
-      await this.deps.merges.recount(tenantId, merge.thread.survivorId);
-      await this.deps.merges.recount(tenantId, merge.thread.mergedId);
+    for (const thread of [...(merge.thread ? [merge.thread] : []), ...(merge.folds ?? [])]) {
+      await this.deps.merges.recount(tenantId, thread.survivorId);
+      await this.deps.merges.recount(tenantId, thread.mergedId);
     }
     await this.deps.profiles.clearMerged(tenantId, loserId);
     await this.syncIdentities(tenantId, winnerId, loserId);
@@ -279,17 +289,22 @@ export class MergeService {
   }
 
   private async restoreConversations(merge: MergeDocument): Promise<void> {
-    const { tenantId, winnerId, loserId, thread } = merge;
+    const { tenantId, winnerId, loserId } = merge;
     const { merges } = this.deps;
+    const folds = [...(merge.thread ? [merge.thread] : []), ...(merge.folds ?? [])];
+    const foldedIds = new Set(folds.map((f) => f.mergedId));
     for (const id of merge.movedConversationIds) {
-      if (id === thread?.mergedId) continue;
+      if (foldedIds.has(id)) continue;
       await merges.reassignConversation(tenantId, id, loserId);
     }
-    if (!thread) return;
-    // The folded thread was open before the merge: it is its owner's thread again.
-    const owner = merge.movedConversationIds.includes(thread.mergedId) ? loserId : winnerId;
-    await merges.unmarkConversationMerged(tenantId, thread.mergedId, owner);
-    await merges.reopenIfFree(tenantId, thread.mergedId, owner);
+    // Every folded thread was open when it was folded: it is its owner's thread again. In fold order,
+    // so a thread from before the merge reopens first; one a racing message opened stays resolved
+    // beside it when its customer cannot hold two open.
+    for (const fold of folds) {
+      const owner = merge.movedConversationIds.includes(fold.mergedId) ? loserId : winnerId;
+      await merges.unmarkConversationMerged(tenantId, fold.mergedId, owner);
+      await merges.reopenIfFree(tenantId, fold.mergedId, owner);
+    }
   }
 
   /**
@@ -298,10 +313,14 @@ export class MergeService {
    * winner's open thread if it is open and the winner has one.
    */
   async adoptConversation(tenantId: string, conversationId: string, ownerId: string): Promise<void> {
+    const owner = await this.deps.profiles.findById(tenantId, ownerId);
     const winner = await this.deps.profiles.resolve(tenantId, ownerId);
-    if (!winner || winner._id === ownerId) return;
-    await this.giveConversation(tenantId, conversationId, winner._id);
-    await this.deps.merges.moveCustomerMessages(tenantId, ownerId, winner._id);
+    if (!owner?.mergedBy || !winner || winner._id === ownerId) return;
+    // The merge that took the owner away answers for the adoption: its split gives the thread back.
+    const mergeId = owner.mergedBy;
+    await this.deps.merges.recordMovedConversation(tenantId, mergeId, conversationId);
+    await this.giveConversation(tenantId, conversationId, winner._id, mergeId);
+    await this.deps.merges.moveCustomerMessages(tenantId, ownerId, winner._id, mergeId);
   }
 
   private async both(tenantId: string, winnerId: string, loserId: string) {

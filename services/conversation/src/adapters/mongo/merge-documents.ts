@@ -39,6 +39,12 @@ export interface MergeDocument {
   movedConversationIds: string[];
   /** Both had an open thread: `mergedId` went into `survivorId` (the older one). */
   thread?: { survivorId: string; mergedId: string };
+  /**
+   * Further folds made on the merge's behalf: a conversation given to the winner met an open
+   * thread the winner took meanwhile (a message raced the merge), or a message that raced it
+   * brought one of the loser's threads in later. Recorded before each fold, so a split undoes it.
+   */
+  folds?: Array<{ survivorId: string; mergedId: string }>;
   createdAt: Date;
   updatedAt: Date;
   completedAt?: Date;

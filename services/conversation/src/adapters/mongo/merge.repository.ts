@@ -66,6 +66,19 @@ export class MergeRepository {
     await this.merges.updateOne({ _id: id, tenantId }, { $set: { ...fields, updatedAt: new Date() } });
   }
 
+  /** Notes a fold on the merge before it is made (a set: a retry notes it once). */
+  async recordFold(tenantId: string, id: string, fold: { survivorId: string; mergedId: string }): Promise<void> {
+    await this.merges.updateOne({ _id: id, tenantId }, { $addToSet: { folds: fold }, $set: { updatedAt: new Date() } });
+  }
+
+  /** Notes a conversation of the loser that reached the winner after the merge (a racing message's). */
+  async recordMovedConversation(tenantId: string, id: string, conversationId: string): Promise<void> {
+    await this.merges.updateOne(
+      { _id: id, tenantId },
+      { $addToSet: { movedConversationIds: conversationId }, $set: { updatedAt: new Date() } },
+    );
+  }
+
   async advance(tenantId: string, id: string, step: MergeStep): Promise<void> {
     await this.update(tenantId, id, { step });
   }
