@@ -5,15 +5,17 @@ import { kafkaService, probeKafka } from './kafka-process';
 import { withLock } from './lock';
 import { defaultCacheDir, defaultStateRoot } from './paths';
 import { assertPortsFree, parsePort } from './ports';
+import { externalPostgresHome, postgresService } from './postgres-process';
 import { pidMatches, spawnDetached, stopPid } from './process-supervisor';
 import { elapsed, type LogFn, stderrLog } from './progress';
 import { provisionFerretdb } from './provision-ferretdb';
 import { provisionKafka } from './provision-kafka';
+import { chooseFerretdbBackend } from './provision-postgres';
 import { waitUntilReady } from './readiness';
 import type { LocalService } from './service';
 
 /** Defaults sit away from 9092/27017 so a dev stack never fights a system Kafka or mongod. */
-export const DEV_DEFAULT_PORTS = { kafka: 19092, kafkaController: 19093, mongo: 27117 } as const;
+export const DEV_DEFAULT_PORTS = { kafka: 19092, kafkaController: 19093, mongo: 27117, postgres: 25432 } as const;
 
 export interface DevStackOptions {
   /** Default "dev"; state lives in ~/.local/state/omni-dev-stack/<name>. */
@@ -26,6 +28,8 @@ export interface DevStackOptions {
   kafkaPort?: number;
   kafkaControllerPort?: number;
   mongoPort?: number;
+  /** FerretDB's PostgreSQL server; default OMNI_STACK_POSTGRES_PORT, then 25432. */
+  postgresPort?: number;
   log?: LogFn;
   readyTimeoutMs?: number;
 }
@@ -69,6 +73,8 @@ interface StackRecord {
   name: string;
   kafka?: ServiceRecord;
   mongo?: ServiceRecord;
+  /** The PostgreSQL server under FerretDB, when it runs on that backend. */
+  postgres?: ServiceRecord;
   updatedAt?: string;
 }
 
@@ -111,15 +117,17 @@ export function devStackStatus(opts: DevStackOptions = {}): DevStackStatus {
 
 async function stopRecorded(stateDir: string, name: string, log: LogFn): Promise<boolean> {
   const rec = readRecord(stateDir, name);
+  const stop = async (r: ServiceRecord) => {
+    log(`stopping pid ${r.pid} (${r.address})...`);
+    await stopPid(r.pid, r.marker);
+  };
   const running = [rec.kafka, rec.mongo].filter(alive);
-  await Promise.all(
-    running.map(async (r) => {
-      log(`stopping pid ${r.pid} (${r.address})...`);
-      await stopPid(r.pid, r.marker);
-    }),
-  );
+  await Promise.all(running.map(stop));
+  // PostgreSQL last: its clients are gone, so its shutdown does not wait on them.
+  const pg = alive(rec.postgres) ? rec.postgres : undefined;
+  if (pg) await stop(pg);
   fs.rmSync(path.join(stateDir, RECORD_FILE), { force: true });
-  return running.length > 0;
+  return running.length > 0 || pg !== undefined;
 }
 
 /** Stops the named stack's processes (SIGTERM, then SIGKILL after a bound). Returns whether any ran. */
@@ -144,6 +152,8 @@ export async function ensureDevStack(opts: DevStackOptions = {}): Promise<DevSta
     if (opts.fresh) {
       await stopRecorded(stateDir, name, log);
       fs.rmSync(stateDir, { recursive: true, force: true });
+      // A PostgreSQL run as its own account may keep its data outside stateDir (see postgresDataDir).
+      fs.rmSync(externalPostgresHome(path.join(stateDir, 'postgres')), { recursive: true, force: true });
       log(`wiped ${stateDir}`);
     }
     fs.mkdirSync(stateDir, { recursive: true });
@@ -154,10 +164,11 @@ export async function ensureDevStack(opts: DevStackOptions = {}): Promise<DevSta
     const runMongo = !extMongo && !alive(rec.mongo);
     const cacheDir = opts.cacheDir ?? defaultCacheDir();
 
-    const toStart: { key: 'kafka' | 'mongo'; svc: LocalService; ports: number[] }[] = [];
-    const [kafkaLibs, ferretdb] = await Promise.all([
+    const toStart: { key: 'kafka' | 'mongo' | 'postgres'; svc: LocalService; ports: number[] }[] = [];
+    const [kafkaLibs, ferretdb, postgres] = await Promise.all([
       runKafka ? provisionKafka(cacheDir, log) : undefined,
       runMongo ? provisionFerretdb(cacheDir, log) : undefined,
+      runMongo ? chooseFerretdbBackend(cacheDir, log) : undefined,
     ]);
     const portChecks: { port: number; what: string; envVar: string }[] = [];
     if (kafkaLibs) {
@@ -186,6 +197,26 @@ export async function ensureDevStack(opts: DevStackOptions = {}): Promise<DevSta
         parsePort(process.env.OMNI_STACK_MONGO_PORT, 'OMNI_STACK_MONGO_PORT') ??
         DEV_DEFAULT_PORTS.mongo;
       portChecks.push({ port, what: 'FerretDB', envVar: 'OMNI_STACK_MONGO_PORT' });
+      let postgresUrl: string | undefined;
+      if (postgres) {
+        const pgPort =
+          opts.postgresPort ??
+          parsePort(process.env.OMNI_STACK_POSTGRES_PORT, 'OMNI_STACK_POSTGRES_PORT') ??
+          DEV_DEFAULT_PORTS.postgres;
+        const pg = postgresService({
+          install: postgres,
+          dir: path.join(stateDir, 'postgres'),
+          port: pgPort,
+          readyTimeoutMs: opts.readyTimeoutMs,
+        });
+        postgresUrl = pg.address;
+        if (alive(rec.postgres) && rec.postgres.address === pg.address) {
+          // still up from an earlier start whose FerretDB died: reuse it
+        } else {
+          portChecks.push({ port: pgPort, what: 'PostgreSQL', envVar: 'OMNI_STACK_POSTGRES_PORT' });
+          toStart.push({ key: 'postgres', svc: pg, ports: [pgPort] });
+        }
+      }
       toStart.push({
         key: 'mongo',
         svc: ferretdbService({
@@ -193,6 +224,7 @@ export async function ensureDevStack(opts: DevStackOptions = {}): Promise<DevSta
           dir: path.join(stateDir, 'ferretdb'),
           port,
           readyTimeoutMs: opts.readyTimeoutMs,
+          postgresUrl,
         }),
         ports: [port],
       });
@@ -203,8 +235,24 @@ export async function ensureDevStack(opts: DevStackOptions = {}): Promise<DevSta
       fs.mkdirSync(path.dirname(svc.logFile), { recursive: true });
       await svc.prepare();
       const pid = spawnDetached(svc.spec);
-      rec[key] = { pid, marker: svc.spec.marker, address: svc.address, logFile: svc.logFile, ports };
+      const r: ServiceRecord = { pid, marker: svc.spec.marker, address: svc.address, logFile: svc.logFile, ports };
+      rec[key] = r;
+      writeRecord(stateDir, rec);
       log(`started ${svc.what} (pid ${pid}), log: ${svc.logFile}`);
+      if (key === 'postgres') {
+        // FerretDB answers only once its backend does: start it on a server that is up.
+        try {
+          await waitUntilReady(svc.probe, {
+            what: svc.what,
+            logFile: svc.logFile,
+            timeoutMs: opts.readyTimeoutMs ?? svc.readyTimeoutMs,
+            deadReason: () => (pidMatches(r.pid, r.marker) ? undefined : `pid ${r.pid} is gone`),
+          });
+        } catch (err) {
+          await stopRecorded(stateDir, name, log);
+          throw err;
+        }
+      }
     }
     writeRecord(stateDir, rec);
 

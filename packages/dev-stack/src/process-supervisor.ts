@@ -12,6 +12,8 @@ export interface ProcessSpec {
   env?: NodeJS.ProcessEnv;
   /** Substring of the command line that identifies this process, so a recycled pid is never signalled. */
   marker: string;
+  /** Run as this user (PostgreSQL refuses to run as root); needs a root parent. */
+  user?: { uid: number; gid: number };
 }
 
 export interface SupervisedProcess {
@@ -106,6 +108,7 @@ export function spawnSupervised(spec: ProcessSpec): SupervisedProcess {
       env: spec.env ?? process.env,
       detached: true,
       stdio: ['pipe', fd, fd],
+      ...spec.user,
     });
   } finally {
     fs.closeSync(fd);
@@ -164,6 +167,7 @@ export function spawnDetached(spec: ProcessSpec): number {
       env: spec.env ?? process.env,
       detached: true,
       stdio: ['ignore', fd, fd],
+      ...spec.user,
     });
     child.on('error', () => {});
     if (child.pid === undefined) throw new Error(`failed to spawn ${spec.name} (${spec.command})`);

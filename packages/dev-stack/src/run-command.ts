@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 export interface RunOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  user?: { uid: number; gid: number };
 }
 
 /**
@@ -15,6 +16,7 @@ export function runCommand(command: string, args: string[], opts: RunOptions = {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...opts.user,
     });
     const chunks: Buffer[] = [];
     let stdout = '';

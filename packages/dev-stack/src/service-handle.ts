@@ -52,3 +52,31 @@ export function supervisedHandle(svc: LocalService): ServiceHandle {
     },
   };
 }
+
+/**
+ * Services that make one: started in order, each ready before the next (PostgreSQL, then the
+ * FerretDB on it), stopped in reverse.
+ */
+export function chainedHandle(parts: ServiceHandle[]): ServiceHandle {
+  const last = parts[parts.length - 1] as ServiceHandle;
+  return {
+    source: last.source,
+    address: last.address,
+    logFile: last.logFile,
+    async start() {
+      const started: ServiceHandle[] = [];
+      try {
+        for (const p of parts) {
+          await p.start();
+          started.push(p);
+        }
+      } catch (err) {
+        for (const p of started.reverse()) await p.stop().catch(() => {});
+        throw err;
+      }
+    },
+    async stop() {
+      for (const p of [...parts].reverse()) await p.stop();
+    },
+  };
+}

@@ -11,10 +11,12 @@ import { ferretdbService } from './ferretdb-process';
 import { kafkaService } from './kafka-process';
 import { defaultCacheDir } from './paths';
 import { assertPortsFree, findFreePorts } from './ports';
+import { postgresService } from './postgres-process';
 import { elapsed, type LogFn, stderrLog } from './progress';
 import { provisionFerretdb } from './provision-ferretdb';
 import { provisionKafka } from './provision-kafka';
-import { externalHandle, type ServiceHandle, supervisedHandle } from './service-handle';
+import { chooseFerretdbBackend } from './provision-postgres';
+import { chainedHandle, externalHandle, type ServiceHandle, supervisedHandle } from './service-handle';
 
 export interface StackOptions {
   /** Names the temp state dir; default "test". */
@@ -100,13 +102,16 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     } else {
       const cacheDir = opts.cacheDir ?? defaultCacheDir();
       // Provision first (cold: minutes; warm: a stat), so port picking happens right before use.
-      const [kafkaLibs, ferretdb] = await Promise.all([
+      const [kafkaLibs, ferretdb, postgres] = await Promise.all([
         needKafka ? provisionKafka(cacheDir, log) : undefined,
         needMongo ? provisionFerretdb(cacheDir, log) : undefined,
+        needMongo ? chooseFerretdbBackend(cacheDir, log) : undefined,
       ]);
       const ports = await resolvePorts(opts, needKafka, needMongo);
       if (!stateDir) {
         stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `omni-dev-stack-${opts.name ?? 'test'}-`));
+        // Searchable (not listable) by others, so a PostgreSQL run as its own account keeps its data here.
+        fs.chmodSync(stateDir, 0o711);
         ownsStateDir = true;
       }
       if (kafkaLibs) {
@@ -125,15 +130,24 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
         });
       }
       if (ferretdb) {
+        const pg = postgres
+          ? postgresService({
+              install: postgres,
+              dir: path.join(stateDir, 'postgres'),
+              port: ports.postgres,
+              readyTimeoutMs: opts.readyTimeoutMs,
+            })
+          : undefined;
         const svc = ferretdbService({
           binary: ferretdb,
           dir: path.join(stateDir, 'ferretdb'),
           port: ports.mongo,
           readyTimeoutMs: opts.readyTimeoutMs,
+          postgresUrl: pg?.address,
         });
         fs.mkdirSync(path.join(stateDir, 'ferretdb'), { recursive: true });
         starters.push(async () => {
-          const h = supervisedHandle(svc);
+          const h = pg ? chainedHandle([supervisedHandle(pg), supervisedHandle(svc)]) : supervisedHandle(svc);
           await h.start();
           return h;
         });
@@ -180,10 +194,11 @@ async function resolvePorts(opts: StackOptions, needKafka: boolean, needMongo: b
   if (needMongo && opts.mongoPort) wanted.push({ port: opts.mongoPort, what: 'FerretDB' });
   await assertPortsFree(wanted);
   // Extra candidates in case the kernel hands out one of the explicitly requested ports.
-  const free = (await findFreePorts(3 + wanted.length)).filter((p) => !wanted.some((w) => w.port === p));
+  const free = (await findFreePorts(4 + wanted.length)).filter((p) => !wanted.some((w) => w.port === p));
   return {
     kafka: opts.kafkaPort ?? (free.shift() as number),
     controller: opts.kafkaControllerPort ?? (free.shift() as number),
     mongo: opts.mongoPort ?? (free.shift() as number),
+    postgres: free.shift() as number,
   };
 }

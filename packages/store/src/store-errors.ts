@@ -4,13 +4,17 @@ import { MongoError } from 'mongodb';
 
 /**
  * A unique index refused the write: someone else created the document first.
- * MongoDB says 11000 for inserts and updates; FerretDB v1 (SQLite backend) says
- * 11000 on insert but a generic error naming the UNIQUE constraint on update.
+ * MongoDB says 11000 for inserts and updates; FerretDB v1 says 11000 on insert
+ * but on update passes its backend's own error on: SQLite's "UNIQUE constraint
+ * failed", PostgreSQL's unique_violation (SQLSTATE 23505).
  */
 export function isDuplicateKeyError(error: unknown): boolean {
   if (!(error instanceof MongoError)) return false;
   if (error.code === 11000 || error.code === 11001) return true;
-  return error.name === 'MongoServerError' && /UNIQUE constraint failed/i.test(error.message);
+  return (
+    error.name === 'MongoServerError' &&
+    /UNIQUE constraint failed|violates unique constraint.*\(SQLSTATE 23505\)/i.test(error.message)
+  );
 }
 
 /**
