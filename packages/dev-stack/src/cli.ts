@@ -39,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
       for (const [label, svc] of [
         ['kafka', s.kafka],
         ['mongo', s.mongo],
+        ['postgres', s.postgres],
       ] as const) {
         if (!svc) continue;
         const how = svc.external ? 'external' : `${svc.running ? 'up' : 'down'}, pid ${svc.pid}, log ${svc.logFile}`;

@@ -58,6 +58,8 @@ export interface DevStackStatus {
   running: boolean;
   kafka?: ServiceStatus;
   mongo?: ServiceStatus;
+  /** FerretDB's PostgreSQL, when the stack started FerretDB on that backend. */
+  postgres?: ServiceStatus;
 }
 
 interface ServiceRecord {
@@ -112,7 +114,9 @@ export function devStackStatus(opts: DevStackOptions = {}): DevStackStatus {
   };
   const kafka = status(rec.kafka, process.env.KAFKA_BROKERS?.trim());
   const mongo = status(rec.mongo, process.env.MONGODB_URI?.trim());
-  return { name, stateDir, running: Boolean(kafka?.running && mongo?.running), kafka, mongo };
+  const postgres = mongo?.external ? undefined : status(rec.postgres, undefined);
+  const running = Boolean(kafka?.running && mongo?.running && (postgres?.running ?? true));
+  return { name, stateDir, running, kafka, mongo, postgres };
 }
 
 async function stopRecorded(stateDir: string, name: string, log: LogFn): Promise<boolean> {
@@ -160,6 +164,12 @@ export async function ensureDevStack(opts: DevStackOptions = {}): Promise<DevSta
     const rec = readRecord(stateDir, name);
     const extKafka = process.env.KAFKA_BROKERS?.trim();
     const extMongo = process.env.MONGODB_URI?.trim();
+    const pgGone = rec.postgres !== undefined && !pidMatches(rec.postgres.pid, rec.postgres.marker);
+    if (!extMongo && pgGone && alive(rec.mongo)) {
+      // A FerretDB whose PostgreSQL is gone answers nothing: start the pair again.
+      log('PostgreSQL is gone: restarting FerretDB with it');
+      await stopPid(rec.mongo.pid, rec.mongo.marker);
+    }
     const runKafka = !extKafka && !alive(rec.kafka);
     const runMongo = !extMongo && !alive(rec.mongo);
     const cacheDir = opts.cacheDir ?? defaultCacheDir();
