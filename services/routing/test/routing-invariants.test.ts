@@ -14,7 +14,7 @@ import { addAgent, type Harness, opened, resolved, startHarness } from './routin
 
 const TENANT = 'load';
 const AGENTS = 50;
-const CONVERSATIONS = Number(process.env.ROUTING_INVARIANT_CONVERSATIONS ?? 300);
+const CONVERSATIONS = Number(process.env.ROUTING_INVARIANT_CONVERSATIONS ?? 2000);
 const RESOLVED_SHARE = 3;
 
 /** Deterministic pseudo-random numbers, so a failure can be replayed. */
