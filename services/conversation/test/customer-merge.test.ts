@@ -347,7 +347,7 @@ test('split after merge restores both sides: identities, threads, messages, note
 });
 
 test("split also undoes the fold of a loser's thread that a racing message opened after the merge swept", async () => {
-  const start = await twoChannelStart('lea', '+4917655556666');
+  const start = await twoChannelStart('lea', '+4917677778888');
   await eachCountedOnce(start);
   const [winner, loser] = [start.mailCustomer, start.waCustomer];
   const agentApi = api(h.client, agentKey);

@@ -12,6 +12,11 @@ export const routingEnv = baseEnv.extend(grpcEnv.shape).extend({
   SLA_EMAIL_SECONDS: z.coerce.number().int().positive().default(86_400),
   /** Kafka consumer group; every replica of one deployment shares it. */
   ROUTING_CONSUMER_GROUP: z.string().min(1).default('routing'),
+  /**
+   * How much of a queue (best first) a freed agent or the sweep reads at once; when an agent
+   * still has room after it and the queue is longer, they read on as deep as 20,000.
+   */
+  ROUTING_QUEUE_WINDOW: z.coerce.number().int().positive().default(200),
   /** Conversations of one batch decided side by side. */
   ROUTING_CONCURRENCY: z.coerce.number().int().positive().default(8),
   /** How long a resolved API key is trusted before the database is asked again (bounds revocation delay). */

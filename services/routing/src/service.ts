@@ -56,7 +56,18 @@ export async function startRouting(env: NodeJS.ProcessEnv): Promise<RoutingServi
   const policies = new PolicyRepository(store);
   const releases = new ReleaseRepository(store);
   const publisher = new AssignmentPublisher(await kafka.producer());
-  const router = new Router({ agents, slots, states, decisions, releases, publisher, logger, heartbeatTtlMs });
+  const queueWindow = config.ROUTING_QUEUE_WINDOW;
+  const router = new Router({
+    agents,
+    slots,
+    states,
+    decisions,
+    releases,
+    publisher,
+    logger,
+    heartbeatTtlMs,
+    queueWindow,
+  });
   const offers = new Offers({ router, slots, states, publisher });
 
   const dispatcher = new Dispatcher(router, states, logger, config.ROUTING_CONCURRENCY);
@@ -72,6 +83,7 @@ export async function startRouting(env: NodeJS.ProcessEnv): Promise<RoutingServi
     logger,
     heartbeatTtlMs,
     intervalMs: config.ROUTING_SWEEP_INTERVAL_MS,
+    queueWindow,
   });
   sweeper.start();
   shutdown.add('sweeper', () => sweeper.stop());

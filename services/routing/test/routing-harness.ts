@@ -26,7 +26,7 @@ import {
   type PutRoutingPolicyRequest,
   type PutRoutingPolicyResponse,
   RoutingPolicy,
-  type RoutingRule,
+  RoutingRule,
   RoutingServiceClient,
   type RuleMatch,
   type SetPresenceRequest,
@@ -238,6 +238,16 @@ export async function putPolicy(h: Harness, tenantId: string, policy: PolicyInpu
 }
 
 type RuleInput = Partial<Omit<RoutingRule, 'match'>> & { match?: Partial<RuleMatch> };
+
+/** A rule matching one keyword of the first message, requiring these skills, at this priority. */
+export function keywordRule(name: string, keyword: string, requiredSkills: Record<string, number>, priority: number) {
+  return RoutingRule.fromPartial({
+    name,
+    match: { channels: [], inboxIds: [], languages: [], keywords: [keyword], customerAttributes: {} },
+    requiredSkills,
+    priority,
+  });
+}
 export type PolicyInput = Partial<Omit<RoutingPolicy, 'rules' | 'escalation'>> & {
   rules?: RuleInput[];
   escalation?: Partial<EscalationStep>[];

@@ -27,8 +27,13 @@ export interface RouterDeps {
   publisher: AssignmentPublisher;
   logger: Logger;
   heartbeatTtlMs: number;
+  /** How much of the queue a freed agent reads at once (default 200); see `pullFor`. */
+  queueWindow?: number;
   clock?: () => Date;
 }
+
+/** How deep a read of the queue goes when its head holds nothing an agent with room can take. */
+export const QUEUE_SCAN = 20_000;
 
 /** Candidates stored with a decision; the rest are counted. */
 const MAX_STORED_CANDIDATES = 50;
@@ -178,22 +183,32 @@ export class Router {
     await this.deps.publisher.publish(state.tenantId, state.conversationId, [{ eventId: slot.eventId, event }]);
   }
 
-  /** Capacity freed: the agent pulls the best waiting conversations it can take, while it has room. */
+  /**
+   * Capacity freed: the agent pulls the best waiting conversations it can take, while it has room.
+   * It reads the head of the queue (`queueWindow`); when it still has room after that and the queue
+   * is longer, it reads on as deep as QUEUE_SCAN, so a head it cannot take (another skill, say)
+   * never hides work further back.
+   */
   async pullFor(tenantId: string, agentId: string, groups: readonly ChannelGroup[]): Promise<number> {
     const agent = await this.deps.agents.get(tenantId, agentId);
     if (!agent || !isAvailable(agent, this.clock(), this.deps.heartbeatTtlMs)) return 0;
     // One read of the agents, slots and queue for all the pulls; the claims keep the view's slots current.
     const view = await this.view(tenantId);
     const taker = toSnapshot(agent);
+    const hasRoom = (group: ChannelGroup) => view.usedIndexes(agentId, group).size < agent.capacity[group];
     let pulled = 0;
     for (const group of groups) {
-      const waiting = await this.deps.states.queued(tenantId, group, 200);
-      for (let attempt = 0; attempt < 20 && waiting.length > 0; attempt++) {
-        if (view.usedIndexes(agentId, group).size >= agent.capacity[group]) break;
-        const best = bestTakeable(waiting, taker, this.clock());
-        if (!best) break;
-        waiting.splice(waiting.indexOf(best), 1);
-        if ((await this.route(best, 'capacity_freed', agentId, view)) === 'assigned') pulled++;
+      for (const depth of [this.deps.queueWindow ?? 200, QUEUE_SCAN]) {
+        if (!hasRoom(group)) break;
+        const queue = await this.deps.states.queued(tenantId, group, depth);
+        const waiting = [...queue];
+        for (let attempt = 0; attempt < 20 && waiting.length > 0 && hasRoom(group); attempt++) {
+          const best = bestTakeable(waiting, taker, this.clock());
+          if (!best) break;
+          waiting.splice(waiting.indexOf(best), 1);
+          if ((await this.route(best, 'capacity_freed', agentId, view)) === 'assigned') pulled++;
+        }
+        if (queue.length < depth) break;
       }
     }
     return pulled;

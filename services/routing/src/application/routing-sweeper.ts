@@ -6,7 +6,7 @@ import type { SlotRepository } from '../adapters/mongo/slot.repository';
 import { CHANNEL_GROUPS, type ChannelGroup } from '../domain/channel-group';
 import { bestTakeable } from '../domain/queue-order';
 import type { Offers } from './offers';
-import type { Router } from './router';
+import { QUEUE_SCAN, type Router } from './router';
 import type { WaitEscalator } from './wait-escalator';
 
 export interface SweeperDeps {
@@ -19,13 +19,14 @@ export interface SweeperDeps {
   logger: Logger;
   heartbeatTtlMs: number;
   intervalMs: number;
+  /** How much of a queue the sweep reads at once (default 200); see `drain`. */
+  queueWindow?: number;
   /** Wakes the dispatcher, for conversations whose first decision a crash interrupted. */
   onSweep: () => void;
   clock?: () => Date;
 }
 
 const BATCH = 100;
-const QUEUE_WINDOW = 500;
 /** Younger entries may still be in the hands of the decision that wrote them. */
 const GRACE_MS = 5_000;
 const SLOT_SCAN = 10_000;
@@ -134,22 +135,31 @@ export class RoutingSweeper {
     }
   }
 
-  /** Offers waiting conversations (one read of the queue) to the available agents with room, best first. */
+  /**
+   * Offers waiting conversations to the available agents with room, best first: one read of the
+   * head of the queue (`queueWindow`), and when an agent still has room after it (nothing there it
+   * can take, say for want of a skill) one read of the queue as deep as QUEUE_SCAN, so a long queue's head never
+   * keeps an idle agent from what it could take further back.
+   */
   private async drain(tenantId: string, group: ChannelGroup, cutoff: Date, now: Date): Promise<void> {
     const loads = await this.deps.slots.loads(tenantId);
     const free = (await this.deps.agents.available(tenantId, cutoff))
       .map((agent) => ({ agent, room: agent.capacity[group] - (loads.get(agent.agentId)?.[group] ?? 0) }))
       .filter(({ room }) => room > 0);
-    if (free.length === 0) return;
-    // Undecided ones (new, requeued, escalated) are the dispatcher's, which this sweep just woke.
-    const waiting = (await this.deps.states.queued(tenantId, group, QUEUE_WINDOW)).filter((s) => s.queueAnnounced);
-    for (const { agent, room: initial } of free) {
-      for (let room = initial; room > 0 && waiting.length > 0 && !this.stopped; room--) {
-        const best = bestTakeable(waiting, toSnapshot(agent), now);
-        if (!best) break;
-        waiting.splice(waiting.indexOf(best), 1);
-        await this.deps.router.route(best, 'sweep', agent.agentId);
+    for (const depth of [this.deps.queueWindow ?? 200, QUEUE_SCAN]) {
+      if (this.stopped || !free.some(({ room }) => room > 0)) return;
+      const queue = await this.deps.states.queued(tenantId, group, depth);
+      // Undecided ones (new, requeued, escalated) are the dispatcher's, which this sweep just woke.
+      const waiting = queue.filter((s) => s.queueAnnounced);
+      for (const taker of free) {
+        for (; taker.room > 0 && waiting.length > 0 && !this.stopped; taker.room--) {
+          const best = bestTakeable(waiting, toSnapshot(taker.agent), now);
+          if (!best) break;
+          waiting.splice(waiting.indexOf(best), 1);
+          await this.deps.router.route(best, 'sweep', taker.agent.agentId);
+        }
       }
+      if (queue.length < depth) return;
     }
   }
 }
