@@ -92,6 +92,13 @@ export function postgresService(p: PostgresInstance): LocalService {
         'max_connections=300',
         '-c',
         'shared_buffers=128MB',
+        // A refused unique insert is how slots and idempotent writes work: not worth a log line, and
+        // a failing statement carries a whole document, which has no place in a log. Start-up,
+        // shutdown, checkpoints and fatal errors are still logged.
+        '-c',
+        'log_min_messages=log',
+        '-c',
+        'log_min_error_statement=panic',
       ],
       logFile,
       cwd: path.dirname(dataDir),
