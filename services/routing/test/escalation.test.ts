@@ -82,9 +82,13 @@ describe('escalation and SLA breaches (real Kafka and store)', () => {
       opened('sla', 'sla-1', { occurredAt: since }),
       opened('sla-served', 'served-1', { occurredAt: since }),
     );
+    // One per event id, as a consumer sees them (delivery is at least once): a second id would be a second breach.
     const breaches = (conversationId: string) =>
       h.assignments.filter(
-        (a) => a.conversationId === conversationId && a.action === AssignmentAction.ASSIGNMENT_ACTION_SLA_BREACHED,
+        (a, i, all) =>
+          a.conversationId === conversationId &&
+          a.action === AssignmentAction.ASSIGNMENT_ACTION_SLA_BREACHED &&
+          all.findIndex((b) => b.id === a.id) === i,
       );
     await waitFor('the breach of sla-1', () => breaches('sla-1').length > 0, WAIT);
     // A second conversation's breach needs several more sweeps, which must not repeat the first one.
