@@ -208,6 +208,8 @@ export async function ensureDevStack(opts: DevStackOptions = {}): Promise<DevSta
         DEV_DEFAULT_PORTS.mongo;
       portChecks.push({ port, what: 'FerretDB', envVar: 'OMNI_STACK_MONGO_PORT' });
       let postgresUrl: string | undefined;
+      // On SQLite now: a PostgreSQL of an earlier start is no part of this stack any more.
+      if (!postgres) delete rec.postgres;
       if (postgres) {
         const pgPort =
           opts.postgresPort ??
