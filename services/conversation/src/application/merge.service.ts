@@ -275,7 +275,7 @@ export class MergeService {
     for (const moved of merge.movedIdentities) await this.deps.identities.restore(tenantId, loserId, moved);
     await this.restoreConversations(merge);
     await this.deps.merges.restoreMoved(tenantId, mergeId);
-    for (const thread of [...(merge.thread ? [merge.thread] : []), ...(merge.folds ?? [])]) {
+    for (const thread of everyFold(merge)) {
       await this.deps.merges.recount(tenantId, thread.survivorId);
       await this.deps.merges.recount(tenantId, thread.mergedId);
     }
@@ -291,7 +291,7 @@ export class MergeService {
   private async restoreConversations(merge: MergeDocument): Promise<void> {
     const { tenantId, winnerId, loserId } = merge;
     const { merges } = this.deps;
-    const folds = [...(merge.thread ? [merge.thread] : []), ...(merge.folds ?? [])];
+    const folds = everyFold(merge);
     const foldedIds = new Set(folds.map((f) => f.mergedId));
     for (const id of merge.movedConversationIds) {
       if (foldedIds.has(id)) continue;
@@ -359,4 +359,9 @@ function refuseMergedAway(winner: CustomerDocument, loser: CustomerDocument, mer
       details: [{ field: 'loser_customer_id', reason: `merged into ${loser.mergedInto}` }],
     });
   }
+}
+
+/** The merge's own thread fold first, then those made on its behalf, in the order they were made. */
+function everyFold(merge: MergeDocument): Array<{ survivorId: string; mergedId: string }> {
+  return [...(merge.thread ? [merge.thread] : []), ...(merge.folds ?? [])];
 }

@@ -33,7 +33,12 @@ export interface RouterDeps {
 }
 
 /** How deep a read of the queue goes when its head holds nothing an agent with room can take. */
-export const QUEUE_SCAN = 20_000;
+const QUEUE_SCAN = 20_000;
+
+/** The reads of a queue an agent with room makes, in turn: its head, then as deep as QUEUE_SCAN. */
+export function queueReads(window = 200): readonly number[] {
+  return [window, QUEUE_SCAN];
+}
 
 /** Candidates stored with a decision; the rest are counted. */
 const MAX_STORED_CANDIDATES = 50;
@@ -198,7 +203,7 @@ export class Router {
     const hasRoom = (group: ChannelGroup) => view.usedIndexes(agentId, group).size < agent.capacity[group];
     let pulled = 0;
     for (const group of groups) {
-      for (const depth of [this.deps.queueWindow ?? 200, QUEUE_SCAN]) {
+      for (const depth of queueReads(this.deps.queueWindow)) {
         if (!hasRoom(group)) break;
         const queue = await this.deps.states.queued(tenantId, group, depth);
         const waiting = [...queue];

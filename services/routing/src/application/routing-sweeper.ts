@@ -6,7 +6,7 @@ import type { SlotRepository } from '../adapters/mongo/slot.repository';
 import { CHANNEL_GROUPS, type ChannelGroup } from '../domain/channel-group';
 import { bestTakeable } from '../domain/queue-order';
 import type { Offers } from './offers';
-import { QUEUE_SCAN, type Router } from './router';
+import { queueReads, type Router } from './router';
 import type { WaitEscalator } from './wait-escalator';
 
 export interface SweeperDeps {
@@ -146,7 +146,7 @@ export class RoutingSweeper {
     const free = (await this.deps.agents.available(tenantId, cutoff))
       .map((agent) => ({ agent, room: agent.capacity[group] - (loads.get(agent.agentId)?.[group] ?? 0) }))
       .filter(({ room }) => room > 0);
-    for (const depth of [this.deps.queueWindow ?? 200, QUEUE_SCAN]) {
+    for (const depth of queueReads(this.deps.queueWindow)) {
       if (this.stopped || !free.some(({ room }) => room > 0)) return;
       const queue = await this.deps.states.queued(tenantId, group, depth);
       // Undecided ones (new, requeued, escalated) are the dispatcher's, which this sweep just woke.
