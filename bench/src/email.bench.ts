@@ -1,24 +1,12 @@
-import { join } from 'node:path';
 import { deterministicId } from '@omni/contracts';
 import { MongoClient } from 'mongodb';
 import { createTransport } from 'nodemailer';
-import { type BenchStack, ROOT, runBench, withBenchStack, writeResults } from './bench-env';
+import { type BenchStack, runBench, withBenchStack, writeResults } from './bench-env';
+import { ChildTargets } from './child-targets';
 import { kafkaBaseline } from './kafka-baseline';
 import { type Measurement, printTable, runConcurrently, summarize } from './stats';
 import { rawStoreBaseline, storeCommandCount } from './store-baseline';
 import { VisibilityWatcher } from './visibility-watcher';
-
-interface Started {
-  stop(): Promise<void>;
-  smtpPort?: number;
-}
-// The services' compiled entry points, as `npm start` runs them (in this process, to keep one stack).
-const { startIngestEmail } = require(join(ROOT, 'services/ingest-email/dist/service.js')) as {
-  startIngestEmail(env: NodeJS.ProcessEnv): Promise<Started & { smtpPort: number }>;
-};
-const { startConversation } = require(join(ROOT, 'services/conversation/dist/service.js')) as {
-  startConversation(env: NodeJS.ProcessEnv): Promise<Started>;
-};
 
 const COUNT = Number(process.env.BENCH_MAILS ?? 500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -43,7 +31,10 @@ interface EmailRun {
 }
 
 async function emailScenario({ env, mongoUri, dbName }: BenchStack): Promise<EmailRun> {
-  const [ingest, conversation] = await Promise.all([startIngestEmail(env), startConversation(env)]);
+  // Each service in a process of its own, as deployed; the SMTP client and the watcher stay in this one.
+  const start = (service: string) => ChildTargets.start('service-child.js', env, 'ports', { BENCH_SERVICE: service });
+  const [ingest, conversation] = await Promise.all([start('ingest-email'), start('conversation')]);
+  const smtpPort = (ingest.ready.ports as { smtp: number }).smtp;
   const mongo = await MongoClient.connect(mongoUri);
   const commandsBefore = await storeCommandCount(mongo.db(dbName));
   const watcher = new VisibilityWatcher(mongo.db(dbName).collection<{ _id: string }>('messages'));
@@ -51,7 +42,7 @@ async function emailScenario({ env, mongoUri, dbName }: BenchStack): Promise<Ema
   let lastAccept = 0;
   const transport = createTransport({
     host: '127.0.0.1',
-    port: ingest.smtpPort,
+    port: smtpPort,
     pool: true,
     maxConnections: CONCURRENCY,
     maxMessages: Number.POSITIVE_INFINITY,
@@ -79,7 +70,7 @@ async function emailScenario({ env, mongoUri, dbName }: BenchStack): Promise<Ema
   const commands = (await storeCommandCount(mongo.db(dbName))) - commandsBefore - watcher.queries;
   transport.close();
   await mongo.close();
-  await Promise.all([ingest.stop(), conversation.stop()]);
+  await Promise.all([ingest.targets.stop(), conversation.targets.stop()]);
   return {
     // Ingest alone: DATA → blob store and parse → Kafka acknowledged → 250.
     ingestOnly: summarize('email: SMTP send → 250 (ingest)', acceptLatencies, (lastAccept - started) / 1000),

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import express from 'express';
 import { Kafka, logLevel } from 'kafkajs';
+import { serveChild } from './child-targets';
 
 /**
  * The servers the webhook bench loads, in a process of their own so the load
@@ -14,6 +15,8 @@ interface Started {
   httpPort: number;
 }
 const root = join(__dirname, '..', '..');
+let commands: (message: Record<string, unknown>) => Promise<Record<string, unknown> | undefined> = async () =>
+  undefined;
 const { startIngestSocial } = require(join(root, 'services/ingest-social/dist/service.js')) as {
   startIngestSocial(env: NodeJS.ProcessEnv): Promise<Started>;
 };
@@ -60,41 +63,33 @@ async function kafkaExpress(brokers: string[]) {
   return { ...listening, producer };
 }
 
-async function main(): Promise<void> {
-  const env = JSON.parse(process.env.BENCH_SERVICE_ENV ?? '{}') as NodeJS.ProcessEnv;
-  const brokers = (env.KAFKA_BROKERS ?? '').split(',');
-  const [bare, withKafka, social] = await Promise.all([
-    bareExpress(),
-    kafkaExpress(brokers),
-    startIngestSocial({ ...process.env, ...env }),
-  ]);
-  let conversation: Omit<Started, 'httpPort'> | undefined;
-  const send = (message: unknown) => process.send?.(message);
-  process.on('message', (message: { command: string }) => {
-    void (async () => {
+serveChild(
+  'ports',
+  async (env) => {
+    const brokers = (env.KAFKA_BROKERS ?? '').split(',');
+    const [bare, withKafka, social] = await Promise.all([bareExpress(), kafkaExpress(brokers), startIngestSocial(env)]);
+    let conversation: Omit<Started, 'httpPort'> | undefined;
+    commands = async (message) => {
       if (message.command === 'start-conversation') {
-        conversation = await startConversation({ ...process.env, ...env });
-        send({ conversation: 'started' });
-      } else if (message.command === 'stop-conversation') {
+        conversation = await startConversation(env);
+        return { conversation: 'started' };
+      }
+      if (message.command === 'stop-conversation') {
         await conversation?.stop();
         conversation = undefined;
-        send({ conversation: 'stopped' });
-      } else if (message.command === 'stop') {
+        return { conversation: 'stopped' };
+      }
+      return undefined;
+    };
+    return {
+      ready: { bare: bare.port, kafka: withKafka.port, social: social.httpPort },
+      stop: async () => {
         bare.server.close();
         withKafka.server.close();
         await withKafka.producer.disconnect();
         await Promise.all([social.stop(), conversation?.stop()]);
-        process.exit(0);
-      }
-    })().catch((error: unknown) => {
-      process.stderr.write(`bench targets: ${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exit(1);
-    });
-  });
-  send({ ports: { bare: bare.port, kafka: withKafka.port, social: social.httpPort } });
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`bench targets failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+      },
+    };
+  },
+  (message) => commands(message),
+);

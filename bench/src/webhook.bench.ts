@@ -1,8 +1,7 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { MongoClient } from 'mongodb';
 import { type BenchStack, runBench, withBenchStack, writeResults } from './bench-env';
+import { ChildTargets } from './child-targets';
 import { type Measurement, printTable, summarize } from './stats';
 import { VisibilityWatcher } from './visibility-watcher';
 import { CHANNELS, signedWebhook } from './webhook-bodies';
@@ -22,47 +21,6 @@ interface Ports {
 interface WebhookMeasurement extends Measurement {
   non2xx: number;
   errors: number;
-}
-
-/** The servers under test run in a child process, so the load generator has its own event loop. */
-class Targets {
-  private constructor(private readonly child: ChildProcess) {}
-
-  static async start(env: NodeJS.ProcessEnv): Promise<{ targets: Targets; ports: Ports }> {
-    const child = fork(join(__dirname, 'webhook-targets.js'), {
-      env: { ...process.env, BENCH_SERVICE_ENV: JSON.stringify(env) },
-    });
-    const targets = new Targets(child);
-    const { ports } = (await targets.next('ports')) as { ports: Ports };
-    return { targets, ports };
-  }
-
-  async command(command: string, answer: string): Promise<void> {
-    const reply = this.next(answer);
-    this.child.send({ command });
-    await reply;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => {
-      this.child.once('exit', () => resolve());
-      this.child.send({ command: 'stop' });
-    });
-  }
-
-  private next(key: string): Promise<Record<string, unknown>> {
-    return new Promise((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`bench targets exited with ${code}`));
-      this.child.once('exit', onExit);
-      const onMessage = (message: Record<string, unknown>) => {
-        if (!(key in message)) return;
-        this.child.off('message', onMessage);
-        this.child.off('exit', onExit);
-        resolve(message);
-      };
-      this.child.on('message', onMessage);
-    });
-  }
 }
 
 interface Load {
@@ -115,8 +73,8 @@ function measured(scenario: string, result: autocannon.Result): WebhookMeasureme
 }
 
 /** Accepted webhook → stored in the customer's thread by the conversation service. */
-async function visibility(targets: Targets, ports: Ports, stack: BenchStack): Promise<Measurement> {
-  await targets.command('start-conversation', 'conversation');
+async function visibility(targets: ChildTargets, ports: Ports, stack: BenchStack): Promise<Measurement> {
+  await targets.ask({ command: 'start-conversation' }, 'conversation');
   const mongo = await MongoClient.connect(stack.mongoUri);
   const watcher = new VisibilityWatcher(mongo.db(stack.dbName).collection<{ _id: string }>('messages'));
   try {
@@ -132,7 +90,7 @@ async function visibility(targets: Targets, ports: Ports, stack: BenchStack): Pr
   } finally {
     await watcher.stop();
     await mongo.close();
-    await targets.command('stop-conversation', 'conversation');
+    await targets.ask({ command: 'stop-conversation' }, 'conversation');
   }
 }
 
@@ -144,7 +102,9 @@ async function throughput(name: string, port: number, path?: string): Promise<We
 
 runBench(() =>
   withBenchStack('webhook', CHANNELS, async (stack) => {
-    const { targets, ports } = await Targets.start(stack.env);
+    // The servers under test run in a child process, so the load generator has its own event loop.
+    const { targets, ready } = await ChildTargets.start('webhook-targets.js', stack.env, 'ports');
+    const ports = ready.ports as Ports;
     let rows: { bare: WebhookMeasurement; kafka: WebhookMeasurement; social: WebhookMeasurement };
     let visible: Measurement;
     try {
