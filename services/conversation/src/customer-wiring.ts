@@ -8,6 +8,7 @@ import { CustomerProfileRepository } from './adapters/mongo/customer-profile.rep
 import { IdentityLinkRepository } from './adapters/mongo/identity-link.repository';
 import { MergeRepository } from './adapters/mongo/merge.repository';
 import { SuggestionRepository } from './adapters/mongo/suggestion.repository';
+import type { ConversationCounts } from './application/count-audit';
 import { CustomerService } from './application/customer.service';
 import { MergeService } from './application/merge.service';
 import { MergeFollower } from './application/merge-follower';
@@ -18,6 +19,8 @@ export interface CustomerComponents {
   mergeService: MergeService;
   senders: SenderIdentity;
   follower: MergeFollower;
+  /** A conversation's counters against the messages it holds, and their recount (the merge's). */
+  counts: ConversationCounts;
 }
 
 /** Builds identity, customer and merge components over the shared store and producer. */
@@ -52,5 +55,9 @@ export function customerComponents(deps: {
     follower,
   });
   const customerService = new CustomerService({ profiles, identities, conversations, suggestions });
-  return { customerService, mergeService, senders, follower };
+  const counts: ConversationCounts = {
+    agree: (tenantId, conversationId) => merges.countsAgree(tenantId, conversationId),
+    recount: (tenantId, conversationId) => merges.recount(tenantId, conversationId),
+  };
+  return { customerService, mergeService, senders, follower, counts };
 }

@@ -28,6 +28,7 @@ import { WatchTargetsRepository } from './adapters/mongo/watch-targets.repositor
 import { conversationApi, type TimelinePage } from './application/conversation-api';
 import { ConversationCommands } from './application/conversation-commands';
 import { ConversationQueries } from './application/conversation-queries';
+import { CountAudit } from './application/count-audit';
 import { customerApi } from './application/customer-api';
 import { DeliveryStatusHandler } from './application/delivery-status.handler';
 import { InboundMessageHandler } from './application/inbound-message.handler';
@@ -59,6 +60,9 @@ export interface ConversationService {
 }
 
 /** Wires the conversation service: store, consumers, outbox relay and the gRPC API. */
+/** Conversations waiting for their counters' check at once on a replica. */
+const COUNT_AUDIT_MAX_PENDING = 100_000;
+
 export async function startConversation(env: NodeJS.ProcessEnv): Promise<ConversationService> {
   const runtime = ServiceRuntime.create(
     {
@@ -109,7 +113,15 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     shutdown.add('sweep', () => sweep.stop());
   }
 
+  const audit = new CountAudit(
+    identity.counts,
+    { delayMs: config.COUNT_AUDIT_DELAY_MS, maxPending: COUNT_AUDIT_MAX_PENDING, concurrency: 4 },
+    logger,
+  );
+  // Registered before the consumers and the API: it runs its waiting checks after they stopped.
+  shutdown.add('count audit', () => audit.stop());
   const inbound = new InboundMessageHandler({
+    audit,
     customers,
     conversations,
     messages,
@@ -154,6 +166,7 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     messageIdDomain: config.MESSAGE_ID_DOMAIN,
     replyWindowMs: config.REPLY_WINDOW_HOURS * 3_600_000,
     onStored: relay.wake,
+    audit,
   });
   const timelineCache: TimelinePageCache<TimelinePage> = new TimelinePageCache({
     maxEntries: config.TIMELINE_CACHE_MAX_ENTRIES,

@@ -16,6 +16,7 @@ import { deliveryRank } from '../domain/delivery-state';
 import { replyReferences } from '../domain/references';
 import { checkReplyWindow, replyChannel, validateReply } from '../domain/reply';
 import { replySubject } from '../domain/subject';
+import type { CountAudit } from './count-audit';
 
 export interface ReplyDependencies {
   conversations: ConversationRepository;
@@ -26,6 +27,8 @@ export interface ReplyDependencies {
   replyWindowMs?: number;
   /** Called after a reply is stored, so the outbox relay publishes it without waiting for its poll. */
   onStored: () => void;
+  /** Told of every count, to check it later against the messages. */
+  audit?: Pick<CountAudit, 'counted'>;
 }
 
 /**
@@ -72,6 +75,7 @@ export class ReplyService {
       channel: message.channel,
       agentReply: true,
     });
+    this.deps.audit?.counted(message.tenantId, message.conversationId);
     if (message.outbox === 'pending') this.deps.onStored();
     return message;
   }

@@ -338,6 +338,24 @@ export class MergeRepository {
     }
   }
 
+  /** Whether the conversation's `messageCount` and `appliedMessageIds` are exactly the messages it holds. */
+  async countsAgree(tenantId: string, conversationId: string): Promise<boolean> {
+    const [held, stored] = await Promise.all([
+      this.messages.find({ tenantId, conversationId }, { projection: { _id: 1 } }).toArray(),
+      findOwned(this.conversations, tenantId, conversationId, {
+        projection: { appliedMessageIds: 1, messageCount: 1 },
+      }),
+    ]);
+    if (!stored) return true;
+    return (
+      stored.messageCount === held.length &&
+      sameIds(
+        held,
+        stored.appliedMessageIds.map((_id) => ({ _id })),
+      )
+    );
+  }
+
   private contentOf(tenantId: string, conversationId: string) {
     return this.messages
       .find(

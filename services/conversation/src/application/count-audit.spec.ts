@@ -1,0 +1,101 @@
+import { createLogger } from '@omni/logging';
+import { type ConversationCounts, CountAudit } from './count-audit';
+
+const logger = createLogger({ service: 'test', level: 'silent' });
+
+function fakeCounts(agreeing: (conversationId: string, check: number) => boolean) {
+  const checks = new Map<string, number>();
+  const recounts: string[] = [];
+  const counts: ConversationCounts = {
+    agree: async (_tenantId, id) => {
+      const n = (checks.get(id) ?? 0) + 1;
+      checks.set(id, n);
+      return agreeing(id, n);
+    },
+    recount: async (_tenantId, id) => {
+      recounts.push(id);
+    },
+  };
+  return { counts, checks, recounts };
+}
+
+describe('CountAudit', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('checks a conversation once per delay however many counts come meanwhile', async () => {
+    const { counts, checks, recounts } = fakeCounts(() => true);
+    const audit = new CountAudit(counts, { delayMs: 1_000, maxPending: 100, concurrency: 2 }, logger);
+    for (let i = 0; i < 5; i++) audit.counted('t', 'c1');
+    audit.counted('t', 'c2');
+    await jest.advanceTimersByTimeAsync(999);
+    expect(checks.size).toBe(0);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(Object.fromEntries(checks)).toEqual({ c1: 1, c2: 1 });
+    expect(recounts).toEqual([]);
+    audit.counted('t', 'c1');
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(checks.get('c1')).toBe(2);
+  });
+
+  it('recounts only when a second check, a delay later, still disagrees', async () => {
+    // c1: a message not yet counted at the first check, counted by the second; c2: a lost count.
+    const { counts, recounts } = fakeCounts((id, check) => id === 'c1' && check > 1);
+    const audit = new CountAudit(counts, { delayMs: 500, maxPending: 100, concurrency: 1 }, logger);
+    audit.counted('t', 'c1');
+    audit.counted('t', 'c2');
+    await jest.advanceTimersByTimeAsync(500);
+    expect(recounts).toEqual([]);
+    await jest.advanceTimersByTimeAsync(500);
+    expect(recounts).toEqual(['c2']);
+    expect(audit.repaired).toBe(1);
+  });
+
+  it('runs the waiting checks at stop, and checks nothing after', async () => {
+    const { counts, checks } = fakeCounts(() => true);
+    const audit = new CountAudit(counts, { delayMs: 60_000, maxPending: 100, concurrency: 1 }, logger);
+    audit.counted('t', 'c1');
+    audit.counted('t', 'c2');
+    await audit.stop();
+    expect(Object.fromEntries(checks)).toEqual({ c1: 1, c2: 1 });
+    audit.counted('t', 'c3');
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(checks.has('c3')).toBe(false);
+  });
+
+  it('does nothing when turned off, and bounds the conversations waiting', async () => {
+    const off = fakeCounts(() => true);
+    const disabled = new CountAudit(off.counts, { delayMs: 0, maxPending: 100, concurrency: 1 }, logger);
+    disabled.counted('t', 'c1');
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(off.checks.size).toBe(0);
+
+    const bounded = fakeCounts(() => true);
+    const audit = new CountAudit(bounded.counts, { delayMs: 100, maxPending: 2, concurrency: 1 }, logger);
+    for (const id of ['c1', 'c2', 'c3']) audit.counted('t', id);
+    await jest.advanceTimersByTimeAsync(100);
+    expect([...bounded.checks.keys()]).toEqual(['c1', 'c2']);
+  });
+
+  it('checks again later when a check fails', async () => {
+    let failing = true;
+    const checks: number[] = [];
+    const audit = new CountAudit(
+      {
+        agree: async () => {
+          checks.push(Date.now());
+          if (failing) throw new Error('store unavailable');
+          return true;
+        },
+        recount: async () => undefined,
+      },
+      { delayMs: 200, maxPending: 10, concurrency: 1 },
+      logger,
+    );
+    audit.counted('t', 'c1');
+    await jest.advanceTimersByTimeAsync(200);
+    failing = false;
+    await jest.advanceTimersByTimeAsync(200);
+    expect(checks.length).toBe(2);
+  });
+});
