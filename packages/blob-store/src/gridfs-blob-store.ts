@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobRef } from '@omni/contracts';
-import { type Db, GridFSBucket, type GridFSBucketWriteStream, MongoError, ObjectId } from 'mongodb';
+import { Binary, type Db, GridFSBucket, type GridFSBucketWriteStream, MongoError, ObjectId } from 'mongodb';
 import { type BlobMeta, BlobNotFoundError, type BlobStore, BlobTooLargeError } from './blob-store';
 import { HashingCounter } from './hashing-counter';
 
@@ -12,13 +12,21 @@ export interface GridFsBlobStoreSettings {
   bucketName?: string;
   /** Largest content accepted; the upload is aborted and its chunks deleted past it. */
   maxBytes?: number;
+  /**
+   * Content up to this size is kept inside its ref document (one insert) instead of a GridFS
+   * file and chunk (three); default: one GridFS chunk, 255 KiB. 0 sends everything to GridFS.
+   */
+  inlineMaxBytes?: number;
   /** Told about chunks left behind when deleting a failed or duplicate upload failed. */
   onCleanupError?: (error: unknown, fileId: string) => void;
 }
 
 interface RefDocument {
   _id: string;
-  fileId: ObjectId;
+  /** The GridFS file holding the bytes; absent when they are inline. */
+  fileId?: ObjectId;
+  /** The bytes themselves, for content of at most `inlineMaxBytes`. */
+  data?: Binary;
   size: number;
   contentType: string;
   filename?: string;
@@ -26,6 +34,8 @@ interface RefDocument {
 }
 
 const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
+/** GridFS's default chunk size: content that would fill one chunk at most stays in its ref. */
+const DEFAULT_INLINE_MAX_BYTES = 255 * 1024;
 
 /**
  * GridFS keyed by sha256. The hash is only known after the bytes went by, so
@@ -33,16 +43,23 @@ const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
  * whose _id is the blob id then claims it. The unique _id decides races between
  * two uploads of the same bytes: the loser deletes its own copy. Only
  * single-document operations, which FerretDB v1 supports.
+ *
+ * Small content (a mail, a webhook body: most of what is stored) skips GridFS:
+ * up to `inlineMaxBytes`, the bytes go into the ref document itself, so storing
+ * them is one insert, and a second copy of the same bytes is its duplicate-key
+ * refusal. A stream is read that far before the choice is made.
  */
 export class GridFsBlobStore implements BlobStore {
   private readonly bucket: GridFSBucket;
   private readonly bucketName: string;
   readonly maxBytes: number;
+  private readonly inlineMaxBytes: number;
 
   constructor(private readonly settings: GridFsBlobStoreSettings) {
     this.bucketName = settings.bucketName ?? 'blobs';
     this.bucket = new GridFSBucket(settings.db, { bucketName: this.bucketName });
     this.maxBytes = settings.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.inlineMaxBytes = Math.min(settings.inlineMaxBytes ?? DEFAULT_INLINE_MAX_BYTES, this.maxBytes);
   }
 
   private get refs() {
@@ -50,15 +67,43 @@ export class GridFsBlobStore implements BlobStore {
   }
 
   async put(content: Readable | Buffer, meta: BlobMeta): Promise<BlobRef> {
+    let source: Readable;
     if (Buffer.isBuffer(content)) {
       if (content.length > this.maxBytes) throw new BlobTooLargeError(this.maxBytes);
+      if (content.length <= this.inlineMaxBytes) return this.putInline(content, meta);
       // A buffer can be hashed first: known content costs one lookup and no upload.
       const sha256 = createHash('sha256').update(content).digest('hex');
       if (await this.refs.findOne({ _id: blobIdOf(sha256) }, { projection: { _id: 1 } })) {
         return blobRef(sha256, content.length, meta.contentType);
       }
+      source = Readable.from([content]);
+    } else {
+      const head = await readHead(content, this.inlineMaxBytes);
+      if (head.ended) return this.putInline(Buffer.concat(head.chunks), meta);
+      source = Readable.from(head.all());
     }
-    const source = Buffer.isBuffer(content) ? Readable.from([content]) : content;
+    return this.putFile(source, meta);
+  }
+
+  /** The bytes in the ref document itself; identical bytes stored before are kept. */
+  private async putInline(content: Buffer, meta: BlobMeta): Promise<BlobRef> {
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    try {
+      await this.refs.insertOne({
+        _id: blobIdOf(sha256),
+        data: new Binary(content),
+        size: content.length,
+        contentType: meta.contentType,
+        filename: meta.filename,
+        createdAt: new Date(),
+      });
+    } catch (error: unknown) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+    return blobRef(sha256, content.length, meta.contentType);
+  }
+
+  private async putFile(source: Readable, meta: BlobMeta): Promise<BlobRef> {
     const counter = new HashingCounter(this.maxBytes);
     const fileId = new ObjectId();
     const upload = this.bucket.openUploadStreamWithId(fileId, `upload-${fileId.toHexString()}`, {
@@ -96,6 +141,8 @@ export class GridFsBlobStore implements BlobStore {
   async open(blobId: string): Promise<Readable> {
     const ref = await this.refs.findOne({ _id: blobId });
     if (!ref) throw new BlobNotFoundError(blobId);
+    if (ref.data) return Readable.from([Buffer.from(ref.data.buffer)]);
+    if (!ref.fileId) throw new BlobNotFoundError(blobId);
     return this.bucket.openDownloadStream(ref.fileId);
   }
 
@@ -103,6 +150,7 @@ export class GridFsBlobStore implements BlobStore {
   async copies(blobId: string): Promise<number> {
     const ref = await this.refs.findOne({ _id: blobId });
     if (!ref) return 0;
+    if (ref.data) return 1;
     return this.settings.db.collection(`${this.bucketName}.files`).countDocuments({ _id: ref.fileId });
   }
 
@@ -119,6 +167,40 @@ export class GridFsBlobStore implements BlobStore {
       this.settings.onCleanupError?.(error, fileId.toHexString());
     }
   }
+}
+
+/**
+ * Reads `content` until more than `limit` bytes came or it ended. `all` yields what was
+ * read, then the rest of the stream (its errors included).
+ */
+async function readHead(
+  content: Readable,
+  limit: number,
+): Promise<{ chunks: Buffer[]; ended: boolean; all: () => AsyncGenerator<Buffer> }> {
+  const iterator: AsyncIterator<Buffer | string> = content[Symbol.asyncIterator]();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let ended = false;
+  while (size <= limit) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return {
+    chunks,
+    ended,
+    all: async function* () {
+      yield* chunks;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        yield Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+      }
+    },
+  };
 }
 
 async function untilSettled(upload: GridFSBucketWriteStream, timeoutMs = 30_000): Promise<void> {

@@ -49,19 +49,57 @@ test('stores a stream under its sha256 and reads the same bytes back', async () 
 });
 
 test('identical content is stored once, from a stream or a buffer', async () => {
-  const content = Buffer.from(`same bytes ${randomBytes(8).toString('hex')}`);
-  const first = await store.put(chunked(content, 3), { contentType: 'text/plain' });
-  const second = await store.put(content, { contentType: 'text/plain', filename: 'other-name.txt' });
-  const third = await store.put(chunked(content, 5), { contentType: 'text/plain' });
+  const db = client.db(`${scope.dbName}_blobs`);
+  for (const content of [Buffer.from(`same bytes ${randomBytes(8).toString('hex')}`), randomBytes(400 * 1024)]) {
+    const first = await store.put(chunked(content, 3000), { contentType: 'text/plain' });
+    const second = await store.put(content, { contentType: 'text/plain', filename: 'other-name.txt' });
+    const third = await store.put(chunked(content, 5000), { contentType: 'text/plain' });
 
-  expect(second.blobId).toBe(first.blobId);
-  expect(third.blobId).toBe(first.blobId);
-  expect(await store.copies(first.blobId)).toBe(1);
-  const files = await client
-    .db(`${scope.dbName}_blobs`)
-    .collection('blobs.files')
-    .countDocuments({ length: content.length });
-  expect(files).toBe(1);
+    expect(second.blobId).toBe(first.blobId);
+    expect(third.blobId).toBe(first.blobId);
+    expect(await store.copies(first.blobId)).toBe(1);
+    expect(await db.collection('blobs.refs').countDocuments({ _id: first.blobId as unknown as never })).toBe(1);
+    expect(await buffer(await store.open(first.blobId))).toEqual(content);
+  }
+  // The large one once in GridFS; the small one in no GridFS file at all.
+  expect(await db.collection('blobs.files').countDocuments({ length: 400 * 1024 })).toBe(1);
+});
+
+test('content up to one GridFS chunk is kept in its ref, larger content in GridFS', async () => {
+  const db = client.db(`${scope.dbName}_blobs`);
+  const filesBefore = await db.collection('blobs.files').countDocuments();
+  const limit = 255 * 1024;
+  const small = [randomBytes(limit), randomBytes(10)];
+  for (const content of small) {
+    const fromStream = await store.put(chunked(content, 64 * 1024), { contentType: 'message/rfc822' });
+    const ref = await db.collection('blobs.refs').findOne({ _id: fromStream.blobId as unknown as never });
+    expect(ref?.fileId).toBeUndefined();
+    expect(ref?.data?.buffer.length).toBe(content.length);
+    expect(await buffer(await store.open(fromStream.blobId))).toEqual(content);
+  }
+  const fromBuffer = await store.put(randomBytes(1000), { contentType: 'application/json' });
+  expect(fromBuffer.size).toBe(1000);
+  expect(await db.collection('blobs.files').countDocuments()).toBe(filesBefore);
+
+  // One byte more: GridFS, and the bytes read back whole, the head read before the choice included.
+  const large = randomBytes(limit + 1);
+  const stored = await store.put(chunked(large, 1000), { contentType: 'message/rfc822' });
+  expect(await db.collection('blobs.files').countDocuments()).toBe(filesBefore + 1);
+  expect(stored.size).toBe(limit + 1);
+  expect(await buffer(await store.open(stored.blobId))).toEqual(large);
+});
+
+test('a stream that fails after the head was read stores nothing', async () => {
+  const db = client.db(`${scope.dbName}_blobs`);
+  const refsBefore = await db.collection('blobs.refs').countDocuments();
+  const chunksBefore = await db.collection('blobs.chunks').countDocuments();
+  async function* failing() {
+    yield randomBytes(300 * 1024);
+    throw new Error('connection reset');
+  }
+  await expect(store.put(Readable.from(failing()), { contentType: 'x/y' })).rejects.toThrow('connection reset');
+  expect(await db.collection('blobs.refs').countDocuments()).toBe(refsBefore);
+  expect(await db.collection('blobs.chunks').countDocuments()).toBe(chunksBefore);
 });
 
 test('two concurrent uploads of the same bytes leave one copy', async () => {

@@ -10,6 +10,9 @@ import {
 } from 'mongodb';
 import { type ConditionalUpdateResult, updateWhere } from './conditional-update';
 
+/** A field name no document has, looked for in the server's query plan. */
+const PUSHDOWN_PROBE = 'omniPushdownProbe';
+
 export interface StoreSettings {
   uri: string;
   dbName: string;
@@ -77,7 +80,30 @@ export class Store {
     condition: Filter<T>,
     update: UpdateFilter<T>,
   ): Promise<ConditionalUpdateResult> {
-    return updateWhere(collection, id, condition, update, await this.isFerretDb());
+    return updateWhere(collection, id, condition, update, !(await this.filtersPushedDown(collection)));
+  }
+
+  private pushdown?: Promise<boolean | undefined>;
+
+  /**
+   * Whether the server applies a filter's conditions on fields other than `_id` in its own
+   * storage, so a filter holding `_id` reads one document: MongoDB, and FerretDB on PostgreSQL
+   * (which hands every condition to PostgreSQL). FerretDB on SQLite hands on `_id` alone and
+   * scans the collection for anything more. Asked once through `explain` on `collection`;
+   * an answer that cannot tell (the collection does not exist yet) is asked again next time.
+   */
+  async filtersPushedDown(collection: Pick<Collection, 'collectionName'>): Promise<boolean> {
+    if (!(await this.isFerretDb())) return true;
+    this.pushdown ??= this.db
+      .command({ explain: { find: collection.collectionName, filter: { _id: '', [PUSHDOWN_PROBE]: 1 } } })
+      .then((explained) => {
+        const plan = explained.queryPlanner as Record<string, unknown> | undefined;
+        if (!plan || Object.keys(plan).length === 0) return undefined;
+        return JSON.stringify(plan).includes(PUSHDOWN_PROBE);
+      });
+    const answer = await this.pushdown.catch(() => undefined);
+    if (answer === undefined) this.pushdown = undefined;
+    return answer ?? false;
   }
 
   /**
