@@ -62,6 +62,8 @@ export interface ConversationService {
 /** Wires the conversation service: store, consumers, outbox relay and the gRPC API. */
 /** Conversations waiting for their counters' check at once on a replica. */
 const COUNT_AUDIT_MAX_PENDING = 100_000;
+/** A conversation counted without a pause of COUNT_AUDIT_DELAY_MS is checked this long after its first count. */
+const COUNT_AUDIT_MAX_WAIT_MS = 30_000;
 
 export async function startConversation(env: NodeJS.ProcessEnv): Promise<ConversationService> {
   const runtime = ServiceRuntime.create(
@@ -115,7 +117,12 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
 
   const audit = new CountAudit(
     identity.counts,
-    { delayMs: config.COUNT_AUDIT_DELAY_MS, maxPending: COUNT_AUDIT_MAX_PENDING, concurrency: 4 },
+    {
+      delayMs: config.COUNT_AUDIT_DELAY_MS,
+      maxWaitMs: Math.max(COUNT_AUDIT_MAX_WAIT_MS, config.COUNT_AUDIT_DELAY_MS),
+      maxPending: COUNT_AUDIT_MAX_PENDING,
+      concurrency: 4,
+    },
     logger,
   );
   // Registered before the consumers and the API: it runs its waiting checks after they stopped.

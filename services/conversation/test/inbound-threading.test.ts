@@ -218,6 +218,37 @@ test('the same mail delivered twice is stored once, and re-announced with the sa
   );
 });
 
+test('a first mail replayed after a crash that came after its conversation was written lands there, as new', async () => {
+  for (const [from, channel] of [
+    ['crash-mail@example.com', 'email'],
+    ['crash-chat@example.com', 'messenger'],
+  ] as const) {
+    const base = mail({ from, messageId: `${from}-1` });
+    const first =
+      channel === 'email'
+        ? base
+        : InboundMessage.fromPartial({
+            ...base,
+            id: deterministicId('msg', 'acme', 'messenger', from),
+            channel: Channel.CHANNEL_MESSENGER,
+            sender: { identity: { kind: IdentityKind.IDENTITY_KIND_MESSENGER_PSID, value: from } },
+            threading: undefined,
+          });
+    await h.publishInbound(first);
+    const conversationId = await storedIn(first);
+    expect(conversationId).toBe(deterministicId('conv', 'acme', first.id));
+    // The crash: the conversation (and its keys and count) were written, the message was not.
+    expect((await messages().deleteOne({ _id: first.id })).deletedCount).toBe(1);
+
+    await h.publishInbound(first);
+    expect(await storedIn(first)).toBe(conversationId);
+    const listed = await listMessages(conversationId);
+    expect(listed.map((m) => [m.id, m.threadRule])).toEqual([[first.id, ThreadRule.THREAD_RULE_NEW]]);
+    const res = await api(h.client, key).getConversation({ conversationId });
+    expect(res.conversation?.messageCount).toBe(1);
+  }
+});
+
 test('two first messages of one customer handled concurrently make one conversation', async () => {
   const store = h.service.runtime.store;
   const customers = new CustomerRepository(store);

@@ -23,25 +23,45 @@ describe('CountAudit', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  it('checks a conversation once per delay however many counts come meanwhile', async () => {
+  it('checks a conversation once it had no count for the delay, once however many came', async () => {
     const { counts, checks, recounts } = fakeCounts(() => true);
-    const audit = new CountAudit(counts, { delayMs: 1_000, maxPending: 100, concurrency: 2 }, logger);
-    for (let i = 0; i < 5; i++) audit.counted('t', 'c1');
+    const audit = new CountAudit(
+      counts,
+      { delayMs: 1_000, maxWaitMs: 10_000, maxPending: 100, concurrency: 2 },
+      logger,
+    );
+    audit.counted('t', 'c1');
     audit.counted('t', 'c2');
+    for (let i = 0; i < 4; i++) {
+      await jest.advanceTimersByTimeAsync(500);
+      audit.counted('t', 'c1');
+    }
+    // c2 went quiet at 0 ms; c1 was last counted at 2,000 ms.
+    expect(Object.fromEntries(checks)).toEqual({ c2: 1 });
     await jest.advanceTimersByTimeAsync(999);
-    expect(checks.size).toBe(0);
+    expect(checks.has('c1')).toBe(false);
     await jest.advanceTimersByTimeAsync(1);
     expect(Object.fromEntries(checks)).toEqual({ c1: 1, c2: 1 });
     expect(recounts).toEqual([]);
-    audit.counted('t', 'c1');
-    await jest.advanceTimersByTimeAsync(1_000);
-    expect(checks.get('c1')).toBe(2);
+  });
+
+  it('checks a conversation counted without pause after the longest wait', async () => {
+    const { counts, checks } = fakeCounts(() => true);
+    const audit = new CountAudit(counts, { delayMs: 1_000, maxWaitMs: 5_000, maxPending: 100, concurrency: 1 }, logger);
+    audit.counted('t', 'busy');
+    for (let t = 0; t < 4_900; t += 700) {
+      await jest.advanceTimersByTimeAsync(700);
+      audit.counted('t', 'busy');
+    }
+    expect(checks.size).toBe(0);
+    await jest.advanceTimersByTimeAsync(100);
+    expect(checks.get('busy')).toBe(1);
   });
 
   it('recounts only when a second check, a delay later, still disagrees', async () => {
     // c1: a message not yet counted at the first check, counted by the second; c2: a lost count.
     const { counts, recounts } = fakeCounts((id, check) => id === 'c1' && check > 1);
-    const audit = new CountAudit(counts, { delayMs: 500, maxPending: 100, concurrency: 1 }, logger);
+    const audit = new CountAudit(counts, { delayMs: 500, maxWaitMs: 10_000, maxPending: 100, concurrency: 1 }, logger);
     audit.counted('t', 'c1');
     audit.counted('t', 'c2');
     await jest.advanceTimersByTimeAsync(500);
@@ -53,7 +73,11 @@ describe('CountAudit', () => {
 
   it('runs the waiting checks at stop, and checks nothing after', async () => {
     const { counts, checks } = fakeCounts(() => true);
-    const audit = new CountAudit(counts, { delayMs: 60_000, maxPending: 100, concurrency: 1 }, logger);
+    const audit = new CountAudit(
+      counts,
+      { delayMs: 60_000, maxWaitMs: 60_000, maxPending: 100, concurrency: 1 },
+      logger,
+    );
     audit.counted('t', 'c1');
     audit.counted('t', 'c2');
     await audit.stop();
@@ -65,13 +89,17 @@ describe('CountAudit', () => {
 
   it('does nothing when turned off, and bounds the conversations waiting', async () => {
     const off = fakeCounts(() => true);
-    const disabled = new CountAudit(off.counts, { delayMs: 0, maxPending: 100, concurrency: 1 }, logger);
+    const disabled = new CountAudit(off.counts, { delayMs: 0, maxWaitMs: 0, maxPending: 100, concurrency: 1 }, logger);
     disabled.counted('t', 'c1');
     await jest.advanceTimersByTimeAsync(10_000);
     expect(off.checks.size).toBe(0);
 
     const bounded = fakeCounts(() => true);
-    const audit = new CountAudit(bounded.counts, { delayMs: 100, maxPending: 2, concurrency: 1 }, logger);
+    const audit = new CountAudit(
+      bounded.counts,
+      { delayMs: 100, maxWaitMs: 1_000, maxPending: 2, concurrency: 1 },
+      logger,
+    );
     for (const id of ['c1', 'c2', 'c3']) audit.counted('t', id);
     await jest.advanceTimersByTimeAsync(100);
     expect([...bounded.checks.keys()]).toEqual(['c1', 'c2']);
@@ -89,7 +117,7 @@ describe('CountAudit', () => {
         },
         recount: async () => undefined,
       },
-      { delayMs: 200, maxPending: 10, concurrency: 1 },
+      { delayMs: 200, maxWaitMs: 2_000, maxPending: 10, concurrency: 1 },
       logger,
     );
     audit.counted('t', 'c1');

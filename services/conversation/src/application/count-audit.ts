@@ -9,8 +9,10 @@ export interface ConversationCounts {
 }
 
 export interface CountAuditSettings {
-  /** How long after a count the conversation is checked; 0 turns the audit off. */
+  /** How long after its last count a conversation is checked; 0 turns the audit off. */
   delayMs: number;
+  /** A conversation counted without pause is checked this long after its first count anyway. */
+  maxWaitMs: number;
   /** Conversations waiting for their check at once; a count beyond this is not audited (and logged). */
   maxPending: number;
   /** Checks run at once. */
@@ -22,6 +24,8 @@ interface Pending {
   conversationId: string;
   /** A first check found the counters off: the second one repairs them if they still are. */
   suspect: boolean;
+  firstAt: number;
+  lastAt: number;
   timer?: NodeJS.Timeout;
 }
 
@@ -32,10 +36,12 @@ interface Pending {
  * update can overwrite the other and `messageCount` drifts from the messages held.
  * The message list itself stays exact: each message is its own document.
  *
- * Every count schedules a check of its conversation `delayMs` later, once per
- * conversation however many counts come meanwhile. By then the updates that raced
- * it have long been written, so a check that finds the counters off recounts from
- * the messages. On MongoDB the updates are atomic and every check passes.
+ * Every count schedules a check of its conversation once it has had no count for
+ * `delayMs` (or `maxWaitMs` after the first, for one counted without pause): one
+ * check however many counts come meanwhile, and none that would race a busy
+ * thread's own counts. By then the updates that raced them have long been written,
+ * so a check that finds the counters off recounts from the messages. On MongoDB
+ * the updates are atomic and every check passes.
  */
 export class CountAudit {
   private readonly pending = new Map<string, Pending>();
@@ -60,19 +66,33 @@ export class CountAudit {
   private schedule(tenantId: string, conversationId: string, suspect: boolean): void {
     if (this.settings.delayMs <= 0 || this.stopped) return;
     const key = `${tenantId}\u0000${conversationId}`;
+    const now = Date.now();
     const waiting = this.pending.get(key);
     if (waiting) {
       waiting.suspect ||= suspect;
+      waiting.lastAt = now;
       return;
     }
     if (this.pending.size >= this.settings.maxPending) {
       this.logger.warn({ tenantId, conversationId }, 'count audit queue full: this count is not checked');
       return;
     }
-    const entry: Pending = { tenantId, conversationId, suspect };
-    entry.timer = setTimeout(() => this.due(key, entry), this.settings.delayMs);
-    entry.timer.unref();
+    const entry: Pending = { tenantId, conversationId, suspect, firstAt: now, lastAt: now };
+    this.arm(key, entry, this.settings.delayMs);
     this.pending.set(key, entry);
+  }
+
+  private arm(key: string, entry: Pending, ms: number): void {
+    entry.timer = setTimeout(() => {
+      const now = Date.now();
+      const quietAt = entry.lastAt + this.settings.delayMs;
+      if (quietAt > now && now < entry.firstAt + this.settings.maxWaitMs) {
+        this.arm(key, entry, Math.min(quietAt, entry.firstAt + this.settings.maxWaitMs) - now);
+      } else {
+        this.due(key, entry);
+      }
+    }, ms);
+    entry.timer.unref();
   }
 
   /** Runs every waiting check now and resolves when all are done; later counts are not audited. */

@@ -32,15 +32,20 @@ export class MergeFollower {
     return (await this.deps.profiles.resolve(tenantId, customerId))?._id ?? customerId;
   }
 
-  /** Returns the message as it lies once every merge that touched it is followed. */
-  async settle(message: MessageDocument): Promise<MessageDocument> {
+  /**
+   * Returns the message as it lies once every merge that touched it is followed. When it stays
+   * where it was, also the conversation as read for this check, with its counted message ids
+   * (read after the caller's count, so it serves the caller as its read of the conversation).
+   */
+  async settle(message: MessageDocument): Promise<{ message: MessageDocument; conversation?: ConversationDocument }> {
     const { tenantId } = message;
-    let conversation = await this.thread(tenantId, message.conversationId);
-    if (!conversation) return message;
+    const read = await this.deps.conversations.findWithCounted(tenantId, message.conversationId);
+    let conversation = await this.follow(tenantId, read);
+    if (!conversation) return { message };
     const owner = await this.deps.profiles.findById(tenantId, conversation.customerId);
     if (owner?.mergedInto) {
       // The merge moves this message with the rest of its thread.
-      if (await this.mergeWillSweep(tenantId, owner.mergedBy)) return message;
+      if (await this.mergeWillSweep(tenantId, owner.mergedBy)) return { message };
       await this.deps.mergeService.adoptConversation(tenantId, conversation._id, owner._id);
       conversation = (await this.thread(tenantId, conversation._id)) ?? conversation;
     }
@@ -48,14 +53,20 @@ export class MergeFollower {
       owner && !owner.mergedInto && owner._id === message.customerId
         ? message.customerId
         : await this.customerOf(tenantId, message.customerId);
-    if (conversation._id === message.conversationId && customerId === message.customerId) return message;
+    if (conversation._id === message.conversationId && customerId === message.customerId) {
+      return { message, ...(conversation === read && { conversation: read }) };
+    }
     await this.deps.merges.relocateMessage(tenantId, message._id, conversation._id, customerId);
-    return { ...message, conversationId: conversation._id, customerId };
+    return { message: { ...message, conversationId: conversation._id, customerId } };
   }
 
   /** The conversation itself, or the thread a customer merge folded it into. */
   async thread(tenantId: string, id: string): Promise<ConversationDocument | null> {
-    let conversation = await this.deps.conversations.findById(tenantId, id);
+    return this.follow(tenantId, await this.deps.conversations.findById(tenantId, id));
+  }
+
+  private async follow(tenantId: string, from: ConversationDocument | null): Promise<ConversationDocument | null> {
+    let conversation = from;
     for (let hop = 0; conversation?.mergedInto && hop < MAX_THREAD_HOPS; hop++) {
       conversation = await this.deps.conversations.findById(tenantId, conversation.mergedInto);
     }

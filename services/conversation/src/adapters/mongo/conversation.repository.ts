@@ -77,6 +77,11 @@ export class ConversationRepository {
     return findOwned(this.conversations, tenantId, id, PUBLIC_FIELDS);
   }
 
+  /** The whole document, `appliedMessageIds` (the messages counted) included. */
+  findWithCounted(tenantId: string, id: string): Promise<ConversationDocument | null> {
+    return findOwned(this.conversations, tenantId, id);
+  }
+
   /** One insert: the unique `openKey` refuses a second open conversation of the customer. */
   async create(doc: ConversationDocument): Promise<CreateOutcome> {
     // A losing creation leaves a key to a token nobody was ever given: harmless.
