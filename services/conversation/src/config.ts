@@ -39,9 +39,9 @@ export const conversationEnv = baseEnv.extend(grpcEnv.shape).extend({
   /** How long a delivery status that overtook our own SENT waits for it before it is dropped. */
   HELD_STATUS_TTL_HOURS: z.coerce.number().positive().default(72),
   /**
-   * How long after a message is counted its conversation's counters are checked against its
-   * messages, and repaired if an update racing on another replica overwrote them (FerretDB v1);
-   * 0 turns the check off.
+   * How long after its last count (at most 30 s after the first) a conversation's counters are
+   * checked against its messages, and repaired if an update racing on another replica overwrote
+   * them. FerretDB v1 only (MongoDB's updates are atomic); 0 turns the check off.
    */
   COUNT_AUDIT_DELAY_MS: z.coerce.number().int().min(0).default(2_000),
   /** How often snoozed conversations whose time has come are opened again. */

@@ -115,10 +115,12 @@ export async function startConversation(env: NodeJS.ProcessEnv): Promise<Convers
     shutdown.add('sweep', () => sweep.stop());
   }
 
+  // MongoDB applies each update atomically: only FerretDB v1 can lose one (an unreachable server counts as FerretDB).
+  const lossyUpdates = await store.isFerretDb().catch(() => true);
   const audit = new CountAudit(
     identity.counts,
     {
-      delayMs: config.COUNT_AUDIT_DELAY_MS,
+      delayMs: lossyUpdates ? config.COUNT_AUDIT_DELAY_MS : 0,
       maxWaitMs: Math.max(COUNT_AUDIT_MAX_WAIT_MS, config.COUNT_AUDIT_DELAY_MS),
       maxPending: COUNT_AUDIT_MAX_PENDING,
       concurrency: 4,

@@ -41,7 +41,7 @@ interface Pending {
  * check however many counts come meanwhile, and none that would race a busy
  * thread's own counts. By then the updates that raced them have long been written,
  * so a check that finds the counters off recounts from the messages. On MongoDB
- * the updates are atomic and every check passes.
+ * the updates are atomic: the service turns the audit off there.
  */
 export class CountAudit {
   private readonly pending = new Map<string, Pending>();
