@@ -14,7 +14,7 @@ const commands: string[] = [];
 
 beforeAll(async () => {
   store = Store.create({ uri: scope.mongoUri, dbName: scope.dbName, appName: 'test', logger: createTestLogger() });
-  store.client.monitorCommands = true;
+  store.client.options.monitorCommands = true;
   await store.client.connect();
   store.client.on('commandStarted', (event: CommandStartedEvent) => commands.push(event.commandName));
 });
