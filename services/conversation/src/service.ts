@@ -59,12 +59,12 @@ export interface ConversationService {
   stop(): Promise<void>;
 }
 
-/** Wires the conversation service: store, consumers, outbox relay and the gRPC API. */
 /** Conversations waiting for their counters' check at once on a replica. */
 const COUNT_AUDIT_MAX_PENDING = 100_000;
 /** A conversation counted without a pause of COUNT_AUDIT_DELAY_MS is checked this long after its first count. */
 const COUNT_AUDIT_MAX_WAIT_MS = 30_000;
 
+/** Wires the conversation service: store, consumers, outbox relay and the gRPC API. */
 export async function startConversation(env: NodeJS.ProcessEnv): Promise<ConversationService> {
   const runtime = ServiceRuntime.create(
     {
