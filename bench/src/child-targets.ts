@@ -58,27 +58,30 @@ export class ChildTargets {
   }
 }
 
+/** What a child runs: what it reports when ready, how it stops, and how it answers other commands. */
+export interface ChildServers<T> {
+  ready: T;
+  stop(): Promise<unknown>;
+  handle?(message: Record<string, unknown>): Promise<Record<string, unknown> | undefined>;
+}
+
 /**
- * The child's side: reads its environment, runs `start`, reports what it returns under `readyKey`,
- * then answers commands with `handle` until `stop`, when it runs `stop` and exits.
+ * The child's side: reads its environment, runs `start`, reports its `ready` under `readyKey`,
+ * then answers commands with its `handle` until `stop`, when it runs `stop` and exits.
  */
-export function serveChild<T>(
-  readyKey: string,
-  start: (env: NodeJS.ProcessEnv) => Promise<{ ready: T; stop(): Promise<unknown> }>,
-  handle: (message: Record<string, unknown>) => Promise<Record<string, unknown> | undefined> = async () => undefined,
-): void {
+export function serveChild<T>(readyKey: string, start: (env: NodeJS.ProcessEnv) => Promise<ChildServers<T>>): void {
   const fail = (error: unknown) => {
     process.stderr.write(`bench child: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(1);
   };
   const env = { ...process.env, ...(JSON.parse(process.env.BENCH_SERVICE_ENV ?? '{}') as NodeJS.ProcessEnv) };
-  start(env).then(({ ready, stop }) => {
+  start(env).then(({ ready, stop, handle }) => {
     process.on('message', (message: Record<string, unknown>) => {
       if (message.command === 'stop') {
         stop().then(() => process.exit(0), fail);
         return;
       }
-      handle(message).then((answer) => answer && process.send?.(answer), fail);
+      handle?.(message).then((answer) => answer && process.send?.(answer), fail);
     });
     // The parent going away ends the child too.
     process.on('disconnect', () => void stop().finally(() => process.exit(0)));

@@ -1,7 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { credentials, Metadata, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { issueApiKey } from '@omni/auth';
 import {
@@ -20,11 +18,10 @@ import { startStack } from '@omni/dev-stack';
 import { KafkaClient } from '@omni/kafka';
 import { type Document, MongoClient } from 'mongodb';
 import pino from 'pino';
+import { runBench, writeResults } from './bench-env';
 import { ChildTargets } from './child-targets';
 import { ECHO_DEFINITION } from './read-baselines-child';
 import { type Measurement, printTable, runConcurrently, summarize } from './stats';
-
-const root = join(__dirname, '..', '..');
 
 const REQUESTS = Number(process.env.BENCH_READS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -223,7 +220,6 @@ async function main(): Promise<void> {
       close(): void;
     };
     closers.push(() => echoClient.close());
-    const barePort = baselinePorts.bare;
     const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     closers.push(() => agent.destroy());
 
@@ -233,7 +229,10 @@ async function main(): Promise<void> {
         name: 'baseline: grpc-js echo (same bytes)',
         call: () => new Promise((r, j) => echoClient.echo(getRequest, metadata, (e, v) => (e ? j(e) : r(v)))),
       },
-      { name: 'baseline: bare express (same body)', call: () => httpGet(agent, barePort, '/bare', authorization) },
+      {
+        name: 'baseline: bare express (same body)',
+        call: () => httpGet(agent, baselinePorts.bare, '/bare', authorization),
+      },
       { name: 'baseline: raw findOne by _id', call: () => conversations.findOne({ _id: conversationId }) },
       { name: `gRPC GetConversation + ${TIMELINE} timeline`, call: grpcGet },
       {
@@ -271,10 +270,7 @@ async function main(): Promise<void> {
         `response: ${responseBytes.length} bytes protobuf, ${restBody.length} bytes JSON; concurrency ${CONCURRENCY}, ` +
         `${ROUNDS} interleaved rounds; load average before ${loadText(load.before)}, after ${loadText(load.after)}\n`,
     );
-    const results = join(root, 'bench', 'results');
-    mkdirSync(results, { recursive: true });
-    const file = join(results, `read-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    const summary = {
+    writeResults('read', {
       requests: REQUESTS,
       concurrency: CONCURRENCY,
       rounds: ROUNDS,
@@ -284,19 +280,11 @@ async function main(): Promise<void> {
       roundRatios,
       ceilings,
       ofCeiling,
-    };
-    writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
-    process.stdout.write(`results: ${file}\n`);
+    });
   } finally {
     for (const close of closers.reverse()) await close();
     await stack.stop();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -6,7 +6,7 @@ import { serveChild } from './child-targets';
  * service named by BENCH_SERVICE, started from its compiled entry point with the bench's
  * environment. It reports `{ ports }` once it listens.
  */
-interface Started {
+export interface Started {
   stop(): Promise<void>;
   httpPort: number;
   grpcPort?: number;
@@ -19,14 +19,17 @@ const entries: Record<string, () => (env: NodeJS.ProcessEnv) => Promise<Started>
   'ingest-social': () => require(join(root, 'services/ingest-social/dist/service.js')).startIngestSocial,
 };
 
-const name = process.env.BENCH_SERVICE ?? '';
-const entry = entries[name];
-if (!entry) {
-  process.stderr.write(`bench service child: unknown BENCH_SERVICE "${name}"\n`);
-  process.exit(2);
+/** Starts a service by its directory name under services/. */
+export function startService(name: string, env: NodeJS.ProcessEnv): Promise<Started> {
+  const entry = entries[name];
+  if (!entry) throw new Error(`no bench entry for service "${name}"`);
+  return entry()(env);
 }
-serveChild('ports', async (env) => {
-  const service = await entry()(env);
-  const { httpPort, grpcPort, smtpPort } = service;
-  return { ready: { http: httpPort, grpc: grpcPort, smtp: smtpPort }, stop: () => service.stop() };
-});
+
+if (require.main === module) {
+  serveChild('ports', async (env) => {
+    const service = await startService(process.env.BENCH_SERVICE ?? '', env);
+    const { httpPort, grpcPort, smtpPort } = service;
+    return { ready: { http: httpPort, grpc: grpcPort, smtp: smtpPort }, stop: () => service.stop() };
+  });
+}

@@ -1,28 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
 import express from 'express';
 import { Kafka, logLevel } from 'kafkajs';
 import { serveChild } from './child-targets';
+import { type Started, startService } from './service-child';
 
 /**
  * The servers the webhook bench loads, in a process of their own so the load
  * generator does not share their event loop. Driven over IPC by webhook.bench.ts:
  * it answers `{ ports }` once everything listens and stops on `stop`.
  */
-interface Started {
-  stop(): Promise<void>;
-  httpPort: number;
-}
-const root = join(__dirname, '..', '..');
-let commands: (message: Record<string, unknown>) => Promise<Record<string, unknown> | undefined> = async () =>
-  undefined;
-const { startIngestSocial } = require(join(root, 'services/ingest-social/dist/service.js')) as {
-  startIngestSocial(env: NodeJS.ProcessEnv): Promise<Started>;
-};
-const { startConversation } = require(join(root, 'services/conversation/dist/service.js')) as {
-  startConversation(env: NodeJS.ProcessEnv): Promise<Omit<Started, 'httpPort'>>;
-};
 
 function listen(app: express.Express): Promise<{ server: Server; port: number }> {
   return new Promise((resolve) => {
@@ -63,15 +50,19 @@ async function kafkaExpress(brokers: string[]) {
   return { ...listening, producer };
 }
 
-serveChild(
-  'ports',
-  async (env) => {
-    const brokers = (env.KAFKA_BROKERS ?? '').split(',');
-    const [bare, withKafka, social] = await Promise.all([bareExpress(), kafkaExpress(brokers), startIngestSocial(env)]);
-    let conversation: Omit<Started, 'httpPort'> | undefined;
-    commands = async (message) => {
+serveChild('ports', async (env) => {
+  const brokers = (env.KAFKA_BROKERS ?? '').split(',');
+  const [bare, withKafka, social] = await Promise.all([
+    bareExpress(),
+    kafkaExpress(brokers),
+    startService('ingest-social', env),
+  ]);
+  let conversation: Started | undefined;
+  return {
+    ready: { bare: bare.port, kafka: withKafka.port, social: social.httpPort },
+    async handle(message) {
       if (message.command === 'start-conversation') {
-        conversation = await startConversation(env);
+        conversation = await startService('conversation', env);
         return { conversation: 'started' };
       }
       if (message.command === 'stop-conversation') {
@@ -80,16 +71,12 @@ serveChild(
         return { conversation: 'stopped' };
       }
       return undefined;
-    };
-    return {
-      ready: { bare: bare.port, kafka: withKafka.port, social: social.httpPort },
-      stop: async () => {
-        bare.server.close();
-        withKafka.server.close();
-        await withKafka.producer.disconnect();
-        await Promise.all([social.stop(), conversation?.stop()]);
-      },
-    };
-  },
-  (message) => commands(message),
-);
+    },
+    async stop() {
+      bare.server.close();
+      withKafka.server.close();
+      await withKafka.producer.disconnect();
+      await Promise.all([social.stop(), conversation?.stop()]);
+    },
+  };
+});

@@ -88,19 +88,34 @@ export class GridFsBlobStore implements BlobStore {
   /** The bytes in the ref document itself; identical bytes stored before are kept. */
   private async putInline(content: Buffer, meta: BlobMeta): Promise<BlobRef> {
     const sha256 = createHash('sha256').update(content).digest('hex');
+    await this.claim(sha256, content.length, meta, { data: new Binary(content) });
+    return blobRef(sha256, content.length, meta.contentType);
+  }
+
+  /**
+   * Inserts the ref of `sha256`, holding the bytes or naming their file; false when these
+   * bytes were stored first (or concurrently) by someone else, whose ref stays.
+   */
+  private async claim(
+    sha256: string,
+    size: number,
+    meta: BlobMeta,
+    holder: Pick<RefDocument, 'data' | 'fileId'>,
+  ): Promise<boolean> {
     try {
       await this.refs.insertOne({
         _id: blobIdOf(sha256),
-        data: new Binary(content),
-        size: content.length,
+        ...holder,
+        size,
         contentType: meta.contentType,
         filename: meta.filename,
         createdAt: new Date(),
       });
+      return true;
     } catch (error: unknown) {
-      if (!isDuplicateKey(error)) throw error;
+      if (isDuplicateKey(error)) return false;
+      throw error;
     }
-    return blobRef(sha256, content.length, meta.contentType);
   }
 
   private async putFile(source: Readable, meta: BlobMeta): Promise<BlobRef> {
@@ -118,23 +133,15 @@ export class GridFsBlobStore implements BlobStore {
       throw error;
     }
     const sha256 = counter.digest();
+    let claimed: boolean;
     try {
-      await this.refs.insertOne({
-        _id: blobIdOf(sha256),
-        fileId,
-        size: counter.size,
-        contentType: meta.contentType,
-        filename: meta.filename,
-        createdAt: new Date(),
-      });
+      claimed = await this.claim(sha256, counter.size, meta, { fileId });
     } catch (error: unknown) {
-      if (!isDuplicateKey(error)) {
-        await this.discard(fileId);
-        throw error;
-      }
-      // Someone stored these bytes first (or concurrently): keep theirs, drop ours.
       await this.discard(fileId);
+      throw error;
     }
+    // Someone stored these bytes first (or concurrently): keep theirs, drop ours.
+    if (!claimed) await this.discard(fileId);
     return blobRef(sha256, counter.size, meta.contentType);
   }
 

@@ -55,9 +55,5 @@ export function customerComponents(deps: {
     follower,
   });
   const customerService = new CustomerService({ profiles, identities, conversations, suggestions });
-  const counts: ConversationCounts = {
-    agree: (tenantId, conversationId) => merges.countsAgree(tenantId, conversationId),
-    recount: (tenantId, conversationId) => merges.recount(tenantId, conversationId),
-  };
-  return { customerService, mergeService, senders, follower, counts };
+  return { customerService, mergeService, senders, follower, counts: merges };
 }

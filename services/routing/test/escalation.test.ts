@@ -1,6 +1,15 @@
 import { AssignmentAction, Channel, deterministicId } from '@omni/contracts';
 import { waitFor } from '@omni/testing';
-import { addAgent, type Harness, opened, type PolicyInput, putPolicy, startHarness, timeline } from './routing-harness';
+import {
+  addAgent,
+  assignmentsOf,
+  type Harness,
+  opened,
+  type PolicyInput,
+  putPolicy,
+  startHarness,
+  timeline,
+} from './routing-harness';
 
 const { ASSIGNMENT_ACTION_QUEUED: QUEUED, ASSIGNMENT_ACTION_ASSIGNED: ASSIGNED } = AssignmentAction;
 const WAIT = { timeoutMs: 45_000 };
@@ -82,14 +91,8 @@ describe('escalation and SLA breaches (real Kafka and store)', () => {
       opened('sla', 'sla-1', { occurredAt: since }),
       opened('sla-served', 'served-1', { occurredAt: since }),
     );
-    // One per event id, as a consumer sees them (delivery is at least once): a second id would be a second breach.
     const breaches = (conversationId: string) =>
-      h.assignments.filter(
-        (a, i, all) =>
-          a.conversationId === conversationId &&
-          a.action === AssignmentAction.ASSIGNMENT_ACTION_SLA_BREACHED &&
-          all.findIndex((b) => b.id === a.id) === i,
-      );
+      assignmentsOf(h, conversationId).filter((a) => a.action === AssignmentAction.ASSIGNMENT_ACTION_SLA_BREACHED);
     await waitFor('the breach of sla-1', () => breaches('sla-1').length > 0, WAIT);
     // A second conversation's breach needs several more sweeps, which must not repeat the first one.
     await h.publish(opened('sla', 'sla-2', { occurredAt: new Date() }));

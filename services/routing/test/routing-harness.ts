@@ -254,12 +254,15 @@ export type PolicyInput = Partial<Omit<RoutingPolicy, 'rules' | 'escalation'>> &
 };
 
 /**
- * The [action, agent, escalation step] of each AssignmentEvent of one conversation, in arrival order,
- * deduplicated by event id as consumers do (delivery is at least once).
+ * The AssignmentEvents of one conversation, in arrival order, deduplicated by event id as
+ * consumers do (delivery is at least once): a second id is a second decision.
  */
-export function timeline(h: Harness, conversationId: string): [number, string, number][] {
+export function assignmentsOf(h: Harness, conversationId: string) {
   const seen = new Set<string>();
-  return h.assignments
-    .filter((a) => a.conversationId === conversationId && !seen.has(a.id) && seen.add(a.id))
-    .map((a) => [a.action, a.agentId, a.escalationStep]);
+  return h.assignments.filter((a) => a.conversationId === conversationId && !seen.has(a.id) && seen.add(a.id));
+}
+
+/** The [action, agent, escalation step] of each of `assignmentsOf` the conversation. */
+export function timeline(h: Harness, conversationId: string): [number, string, number][] {
+  return assignmentsOf(h, conversationId).map((a) => [a.action, a.agentId, a.escalationStep]);
 }

@@ -1,5 +1,5 @@
 import { createLogger } from '@omni/logging';
-import { type ConversationCounts, CountAudit } from './count-audit';
+import { type ConversationCounts, CountAudit, type CountAuditSettings } from './count-audit';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 
@@ -7,7 +7,7 @@ function fakeCounts(agreeing: (conversationId: string, check: number) => boolean
   const checks = new Map<string, number>();
   const recounts: string[] = [];
   const counts: ConversationCounts = {
-    agree: async (_tenantId, id) => {
+    countsAgree: async (_tenantId, id) => {
       const n = (checks.get(id) ?? 0) + 1;
       checks.set(id, n);
       return agreeing(id, n);
@@ -19,17 +19,19 @@ function fakeCounts(agreeing: (conversationId: string, check: number) => boolean
   return { counts, checks, recounts };
 }
 
+const SETTINGS: CountAuditSettings = { delayMs: 1_000, maxWaitMs: 10_000, maxPending: 100, concurrency: 1 };
+
+function auditOf(counts: ConversationCounts, settings: Partial<CountAuditSettings> = {}): CountAudit {
+  return new CountAudit(counts, { ...SETTINGS, ...settings }, logger);
+}
+
 describe('CountAudit', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
   it('checks a conversation once it had no count for the delay, once however many came', async () => {
     const { counts, checks, recounts } = fakeCounts(() => true);
-    const audit = new CountAudit(
-      counts,
-      { delayMs: 1_000, maxWaitMs: 10_000, maxPending: 100, concurrency: 2 },
-      logger,
-    );
+    const audit = auditOf(counts, { concurrency: 2 });
     audit.counted('t', 'c1');
     audit.counted('t', 'c2');
     for (let i = 0; i < 4; i++) {
@@ -47,7 +49,7 @@ describe('CountAudit', () => {
 
   it('checks a conversation counted without pause after the longest wait', async () => {
     const { counts, checks } = fakeCounts(() => true);
-    const audit = new CountAudit(counts, { delayMs: 1_000, maxWaitMs: 5_000, maxPending: 100, concurrency: 1 }, logger);
+    const audit = auditOf(counts, { maxWaitMs: 5_000 });
     audit.counted('t', 'busy');
     for (let t = 0; t < 4_900; t += 700) {
       await jest.advanceTimersByTimeAsync(700);
@@ -61,7 +63,7 @@ describe('CountAudit', () => {
   it('recounts only when a second check, a delay later, still disagrees', async () => {
     // c1: a message not yet counted at the first check, counted by the second; c2: a lost count.
     const { counts, recounts } = fakeCounts((id, check) => id === 'c1' && check > 1);
-    const audit = new CountAudit(counts, { delayMs: 500, maxWaitMs: 10_000, maxPending: 100, concurrency: 1 }, logger);
+    const audit = auditOf(counts, { delayMs: 500 });
     audit.counted('t', 'c1');
     audit.counted('t', 'c2');
     await jest.advanceTimersByTimeAsync(500);
@@ -73,11 +75,7 @@ describe('CountAudit', () => {
 
   it('runs the waiting checks at stop, and checks nothing after', async () => {
     const { counts, checks } = fakeCounts(() => true);
-    const audit = new CountAudit(
-      counts,
-      { delayMs: 60_000, maxWaitMs: 60_000, maxPending: 100, concurrency: 1 },
-      logger,
-    );
+    const audit = auditOf(counts, { delayMs: 60_000, maxWaitMs: 60_000 });
     audit.counted('t', 'c1');
     audit.counted('t', 'c2');
     await audit.stop();
@@ -89,17 +87,13 @@ describe('CountAudit', () => {
 
   it('does nothing when turned off, and bounds the conversations waiting', async () => {
     const off = fakeCounts(() => true);
-    const disabled = new CountAudit(off.counts, { delayMs: 0, maxWaitMs: 0, maxPending: 100, concurrency: 1 }, logger);
+    const disabled = auditOf(off.counts, { delayMs: 0 });
     disabled.counted('t', 'c1');
     await jest.advanceTimersByTimeAsync(10_000);
     expect(off.checks.size).toBe(0);
 
     const bounded = fakeCounts(() => true);
-    const audit = new CountAudit(
-      bounded.counts,
-      { delayMs: 100, maxWaitMs: 1_000, maxPending: 2, concurrency: 1 },
-      logger,
-    );
+    const audit = auditOf(bounded.counts, { delayMs: 100, maxPending: 2 });
     for (const id of ['c1', 'c2', 'c3']) audit.counted('t', id);
     await jest.advanceTimersByTimeAsync(100);
     expect([...bounded.checks.keys()]).toEqual(['c1', 'c2']);
@@ -108,17 +102,16 @@ describe('CountAudit', () => {
   it('checks again later when a check fails', async () => {
     let failing = true;
     const checks: number[] = [];
-    const audit = new CountAudit(
+    const audit = auditOf(
       {
-        agree: async () => {
+        countsAgree: async () => {
           checks.push(Date.now());
           if (failing) throw new Error('store unavailable');
           return true;
         },
         recount: async () => undefined,
       },
-      { delayMs: 200, maxWaitMs: 2_000, maxPending: 10, concurrency: 1 },
-      logger,
+      { delayMs: 200 },
     );
     audit.counted('t', 'c1');
     await jest.advanceTimersByTimeAsync(200);

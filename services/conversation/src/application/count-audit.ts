@@ -3,7 +3,7 @@ import type { Logger } from '@omni/logging';
 /** What the audit needs of the store: a cheap check, and the repair the merge also uses. */
 export interface ConversationCounts {
   /** Whether the conversation's stored counters agree with the messages it holds. */
-  agree(tenantId: string, conversationId: string): Promise<boolean>;
+  countsAgree(tenantId: string, conversationId: string): Promise<boolean>;
   /** Sets the counters from the messages, repeating until the document shows them. */
   recount(tenantId: string, conversationId: string): Promise<void>;
 }
@@ -130,7 +130,7 @@ export class CountAudit {
 
   private async check({ tenantId, conversationId, suspect }: Pending): Promise<void> {
     try {
-      if (await this.counts.agree(tenantId, conversationId)) return;
+      if (await this.counts.countsAgree(tenantId, conversationId)) return;
       // A message stored but not yet counted looks the same as a lost count: it gets one more delay
       // to be counted the usual way (the recount would skip the reply KPIs a count records).
       if (!suspect && !this.stopped) {

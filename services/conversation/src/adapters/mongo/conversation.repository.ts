@@ -176,12 +176,6 @@ export class ConversationRepository {
     );
   }
 
-  /** Whether the message is among the conversation's counted ones. */
-  async hasCounted(tenantId: string, id: string, messageId: string): Promise<boolean> {
-    const doc = await findOwned(this.conversations, tenantId, id, { projection: { appliedMessageIds: 1 } });
-    return doc?.appliedMessageIds.includes(messageId) ?? false;
-  }
-
   async findOpenId(tenantId: string, customerId: string): Promise<string | undefined> {
     const doc = await this.conversations.findOne(
       { openKey: openKeyOf(tenantId, customerId), tenantId },
