@@ -22,6 +22,7 @@ import { runBench, writeResults } from './bench-env';
 import { ChildTargets } from './child-targets';
 import { ECHO_DEFINITION } from './read-baselines-child';
 import { type Measurement, printTable, runConcurrently, summarize } from './stats';
+import { storeCommandCount } from './store-baseline';
 
 const REQUESTS = Number(process.env.BENCH_READS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -34,23 +35,34 @@ const TIMELINE = 20;
 interface Scenario {
   name: string;
   call: () => Promise<unknown>;
-  latencies: number[];
-  seconds: number;
-  /** Calls per second in each round. */
-  rounds: number[];
 }
 
 interface ReadMeasurement extends Measurement {
   perSecondByRound: number[];
+  /** Document commands the store answered per call, whoever sent them (the service's background work included). */
+  storeCommandsPerCall: number;
 }
 
-/** Warms every scenario up at CONCURRENCY (connections, caches, JIT), then measures them round by round. */
-async function measureAll(scenarios: Array<Pick<Scenario, 'name' | 'call'>>): Promise<ReadMeasurement[]> {
-  const runs: Scenario[] = scenarios.map((s) => ({ ...s, latencies: [], seconds: 0, rounds: [] }));
+/**
+ * Warms every scenario up at CONCURRENCY (connections, caches, JIT), then measures them round by round.
+ * `storeCommands` reads the store's command counter before and after each scenario's share of a round.
+ */
+async function measureAll(
+  scenarios: Scenario[],
+  storeCommands: () => Promise<number>,
+): Promise<ReadMeasurement[]> {
+  const runs = scenarios.map((s) => ({
+    ...s,
+    latencies: [] as number[],
+    seconds: 0,
+    rounds: [] as number[],
+    commands: 0,
+  }));
   for (const run of runs) await runConcurrently(WARM_UP, CONCURRENCY, async () => void (await run.call()));
   const perRound = Math.ceil(REQUESTS / ROUNDS);
   for (let round = 0; round < ROUNDS; round++) {
     for (const run of runs) {
+      const commandsBefore = await storeCommands();
       const started = performance.now();
       await runConcurrently(perRound, CONCURRENCY, async () => {
         const t = performance.now();
@@ -58,11 +70,16 @@ async function measureAll(scenarios: Array<Pick<Scenario, 'name' | 'call'>>): Pr
         run.latencies.push(performance.now() - t);
       });
       const seconds = (performance.now() - started) / 1000;
+      run.commands += (await storeCommands()) - commandsBefore;
       run.seconds += seconds;
       run.rounds.push(perRound / seconds);
     }
   }
-  return runs.map((run) => ({ ...summarize(run.name, run.latencies, run.seconds), perSecondByRound: run.rounds }));
+  return runs.map((run) => ({
+    ...summarize(run.name, run.latencies, run.seconds),
+    perSecondByRound: run.rounds,
+    storeCommandsPerCall: run.commands / (perRound * ROUNDS),
+  }));
 }
 
 /** The median over rounds of a scenario's rate against the lower of two baselines in the same round. */
@@ -224,22 +241,25 @@ async function main(): Promise<void> {
     closers.push(() => agent.destroy());
 
     const loadBefore = loadavg();
-    const rows = (await measureAll([
-      {
-        name: 'baseline: grpc-js echo (same bytes)',
-        call: () => new Promise((r, j) => echoClient.echo(getRequest, metadata, (e, v) => (e ? j(e) : r(v)))),
-      },
-      {
-        name: 'baseline: bare express (same body)',
-        call: () => httpGet(agent, baselinePorts.bare, '/bare', authorization),
-      },
-      { name: 'baseline: raw findOne by _id', call: () => conversations.findOne({ _id: conversationId }) },
-      { name: `gRPC GetConversation + ${TIMELINE} timeline`, call: grpcGet },
-      {
-        name: `REST GET conversation + ${TIMELINE} timeline`,
-        call: () => httpGet(agent, servicePorts.http, restPath, authorization),
-      },
-    ])) as [ReadMeasurement, ReadMeasurement, ReadMeasurement, ReadMeasurement, ReadMeasurement];
+    const rows = (await measureAll(
+      [
+        {
+          name: 'baseline: grpc-js echo (same bytes)',
+          call: () => new Promise((r, j) => echoClient.echo(getRequest, metadata, (e, v) => (e ? j(e) : r(v)))),
+        },
+        {
+          name: 'baseline: bare express (same body)',
+          call: () => httpGet(agent, baselinePorts.bare, '/bare', authorization),
+        },
+        { name: 'baseline: raw findOne by _id', call: () => conversations.findOne({ _id: conversationId }) },
+        { name: `gRPC GetConversation + ${TIMELINE} timeline`, call: grpcGet },
+        {
+          name: `REST GET conversation + ${TIMELINE} timeline`,
+          call: () => httpGet(agent, servicePorts.http, restPath, authorization),
+        },
+      ],
+      () => storeCommandCount(db),
+    )) as [ReadMeasurement, ReadMeasurement, ReadMeasurement, ReadMeasurement, ReadMeasurement];
     const load = { before: loadBefore, after: loadavg() };
     printTable(rows);
     const [echoRow, bareRow, findRow, grpcRow, restRow] = rows;
@@ -268,7 +288,8 @@ async function main(): Promise<void> {
         `(${(ceilings.rest / restBase.perSecond).toFixed(2)}); the endpoints reach ${ofCeiling.grpc.toFixed(2)} / ` +
         `${ofCeiling.rest.toFixed(2)} of that\n` +
         `response: ${responseBytes.length} bytes protobuf, ${restBody.length} bytes JSON; concurrency ${CONCURRENCY}, ` +
-        `${ROUNDS} interleaved rounds; load average before ${loadText(load.before)}, after ${loadText(load.after)}\n`,
+        `${ROUNDS} interleaved rounds; load average before ${loadText(load.before)}, after ${loadText(load.after)}\n` +
+        `store commands per call: ${rows.map((row) => `${row.scenario} ${row.storeCommandsPerCall.toFixed(2)}`).join('; ')}\n`,
     );
     writeResults('read', {
       requests: REQUESTS,
