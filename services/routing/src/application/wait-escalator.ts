@@ -44,7 +44,10 @@ export class WaitEscalator {
     return escalated;
   }
 
-  /** Announces each waiting conversation past its SLA due time once, with an id fixed by the wait it belongs to. */
+  /**
+   * Announces each waiting conversation past its SLA due time once, with an id fixed by the wait it
+   * belongs to, after its queue decision (a conversation waiting for its first one is the dispatcher's).
+   */
   async reportBreaches(now: Date, limit: number): Promise<number> {
     let reported = 0;
     for (const state of await this.deps.states.slaDue(now, limit)) {

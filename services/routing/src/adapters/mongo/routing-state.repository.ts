@@ -265,18 +265,27 @@ export class RoutingStateRepository {
       .toArray();
   }
 
-  /** Waiting conversations past their SLA due time whose breach was not recorded yet. */
+  /**
+   * Waiting conversations past their SLA due time whose breach was not recorded yet, once their queue
+   * decision is out: undecided ones are the dispatcher's (see `recordSlaBreach`).
+   */
   slaDue(now: Date, limit: number): Promise<RoutingStateDocument[]> {
     return this.states
-      .find({ state: 'queued', slaDueAt: { $lt: now }, slaBreached: { $ne: true } })
+      .find({ state: 'queued', queueAnnounced: true, slaDueAt: { $lt: now }, slaBreached: { $ne: true } })
       .limit(limit)
       .toArray();
   }
 
-  /** Records the breach with its event in the outbox, once per wait; false if it was recorded already. */
+  /**
+   * Records the breach with its event in the outbox, once per wait; false if it was recorded already.
+   * Only on a decided wait: FerretDB v1 writes an update back whole from its own unisolated read, so a
+   * breach written beside the dispatcher's queue decision could restore the undecided document after
+   * its QUEUED event was out, and the conversation would then be skipped by the sweep's drain and
+   * decided again as new, handing freed capacity to worse ones behind it.
+   */
   async recordSlaBreach(current: RoutingStateDocument, eventId: string, event: PendingAssignmentEvent) {
     const result = await this.states.updateOne(
-      { _id: current._id, state: 'queued', slaBreached: { $ne: true } },
+      { _id: current._id, state: 'queued', queueAnnounced: true, slaBreached: { $ne: true } },
       { $set: { slaBreached: true, [`outbox.${eventId}`]: event }, $inc: { outboxCount: 1 } },
     );
     return result.modifiedCount === 1;
