@@ -34,6 +34,8 @@ export class Dispatcher {
     }
     this.running = this.loop().finally(() => {
       this.running = undefined;
+      // A wake between the loop's last check and here found it still running: honour it now.
+      if (this.again) this.wake();
     });
   };
 
