@@ -47,10 +47,7 @@ interface ReadMeasurement extends Measurement {
  * Warms every scenario up at CONCURRENCY (connections, caches, JIT), then measures them round by round.
  * `storeCommands` reads the store's command counter before and after each scenario's share of a round.
  */
-async function measureAll(
-  scenarios: Scenario[],
-  storeCommands: () => Promise<number>,
-): Promise<ReadMeasurement[]> {
+async function measureAll(scenarios: Scenario[], storeCommands: () => Promise<number>): Promise<ReadMeasurement[]> {
   const runs = scenarios.map((s) => ({
     ...s,
     latencies: [] as number[],
