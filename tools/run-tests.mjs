@@ -67,9 +67,9 @@ for (const [name, step] of steps) {
 mkdirSync(join(root, '.omni'), { recursive: true });
 const results = join(root, '.omni', 'jest-results.json');
 rmSync(results, { force: true });
-// All test files run in this one process on a two-core machine (jest runs in band below three
-// cores), so one handle a failing test left open would keep jest waiting after its summary until
-// CI's own limit: exit once the results are written, as a CI run must.
+// On a two-core machine jest runs every test file in its own main process (in band, below three
+// cores), so one handle a failing test left open would keep it waiting after its summary until
+// CI's own limit: it exits once the results are written, as a CI run must.
 const status = run(bin('jest'), ['--ci', '--forceExit', '--json', `--outputFile=${results}`, ...process.argv.slice(2)]);
 if (existsSync(results)) {
   const summary = JSON.parse(readFileSync(results, 'utf8'));
