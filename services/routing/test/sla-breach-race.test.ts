@@ -1,10 +1,10 @@
 import { deterministicId } from '@omni/contracts';
-import { Store } from '@omni/store';
-import { createTestLogger, createTestScope } from '@omni/testing';
+import { createTestLogger } from '@omni/testing';
 import type { AssignmentPublisher } from '../src/adapters/kafka/assignment.publisher';
 import { Collections, type PendingAssignmentEvent, type RoutingStateDocument } from '../src/adapters/mongo/documents';
 import { RoutingStateRepository } from '../src/adapters/mongo/routing-state.repository';
 import { WaitEscalator } from '../src/application/wait-escalator';
+import { useScopedStore } from './scoped-store';
 
 const WAITS = 40;
 
@@ -17,23 +17,10 @@ const WAITS = 40;
  * conversation" timed out waiting for q-vip).
  */
 describe('SLA breaches beside queue decisions (real store)', () => {
-  const scope = createTestScope('routing-breach-race');
-  let store: Store;
-
-  beforeAll(async () => {
-    store = await Store.connect({
-      uri: scope.mongoUri,
-      dbName: scope.dbName,
-      appName: 'test',
-      logger: createTestLogger(),
-    });
-  });
-  afterAll(async () => {
-    await store.db.dropDatabase();
-    await store.close();
-  });
+  const scopedStore = useScopedStore('routing-breach-race');
 
   it('records a breach only on a decided wait, so it never turns a queue decision back', async () => {
+    const store = scopedStore();
     const states = new RoutingStateRepository(store);
     // Kafka is not what this is about: the publisher acknowledges at once.
     const publisher = { publish: async () => {} } as unknown as AssignmentPublisher;

@@ -1,5 +1,4 @@
-import { Store } from '@omni/store';
-import { createTestLogger, createTestScope } from '@omni/testing';
+import { useScopedStore } from './scoped-store';
 
 /**
  * The store operations routing relies on, checked against the real store (FerretDB v1 in the dev stack).
@@ -7,23 +6,10 @@ import { createTestLogger, createTestScope } from '@omni/testing';
  * correctness rests on unique keys, which are.
  */
 describe('store operators used by routing', () => {
-  const scope = createTestScope('routing-ops');
-  let store: Store;
-
-  beforeAll(async () => {
-    store = await Store.connect({
-      uri: scope.mongoUri,
-      dbName: scope.dbName,
-      appName: 'test',
-      logger: createTestLogger(),
-    });
-  });
-  afterAll(async () => {
-    await store.db.dropDatabase();
-    await store.close();
-  });
+  const scopedStore = useScopedStore('routing-ops');
 
   it('lets exactly one of many concurrent inserts take a slot or a conversation (the capacity claim)', async () => {
+    const store = scopedStore();
     const slots = store.collection<{ _id: string; conversationKey: string }>('slots');
     await slots.createIndex({ conversationKey: 1 }, { unique: true, name: 'one_slot_per_conversation' });
     const sameSlot = await Promise.allSettled(
@@ -43,6 +29,7 @@ describe('store operators used by routing', () => {
   });
 
   it('upserts with $setOnInsert through findOneAndUpdate, returning the document before', async () => {
+    const store = scopedStore();
     const agents = store.collection<{ _id: string; name: string; presence?: string; version?: number }>('agents');
     const upsert = (name: string) =>
       agents.findOneAndUpdate(
@@ -56,6 +43,7 @@ describe('store operators used by routing', () => {
   });
 
   it('keeps an outbox as a map with a counter, unsets entries by id, sorts on several keys', async () => {
+    const store = scopedStore();
     type State = {
       _id: string;
       outbox: Record<string, { n: number }>;
