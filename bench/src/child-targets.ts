@@ -1,5 +1,9 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+/** USER_HZ: the unit of /proc/<pid>/stat's CPU times, 100 on every Linux platform Node runs on. */
+const CLOCK_TICKS = 100;
 
 /**
  * Servers a bench loads, run in a child process of their own (as they are deployed), so the
@@ -19,9 +23,11 @@ export class ChildTargets {
     env: NodeJS.ProcessEnv,
     readyKey: string,
     extra: Record<string, string> = {},
+    execArgv: string[] = [],
   ): Promise<{ targets: ChildTargets; ready: Record<string, unknown> }> {
     const child = fork(join(__dirname, script), {
       env: { ...process.env, ...extra, BENCH_SERVICE_ENV: JSON.stringify(env) },
+      execArgv: [...process.execArgv, ...execArgv],
     });
     const targets = new ChildTargets(child, script);
     const ready = await targets.next(readyKey);
@@ -33,6 +39,21 @@ export class ChildTargets {
     const reply = this.next(answerKey);
     this.child.send(message);
     return reply;
+  }
+
+  /**
+   * CPU seconds (user + system) the child has used so far, from /proc (Linux); NaN elsewhere.
+   * Unlike a rate, it hardly moves with what else the machine runs.
+   */
+  cpuSeconds(): number {
+    try {
+      const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    } catch {
+      return Number.NaN;
+    }
   }
 
   stop(): Promise<void> {

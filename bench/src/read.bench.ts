@@ -28,24 +28,36 @@ const REQUESTS = Number(process.env.BENCH_READS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 /** Each scenario runs REQUESTS / ROUNDS calls per round, rounds interleaved, so drifting machine load hits all alike. */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
-const WARM_UP = 100;
+/**
+ * Each scenario is first called for this long (and at least 100 times): the service's and the
+ * baselines' processes compile their hot paths, and the stack just started (Kafka's JIT, the
+ * service's consumer joining its group) settles, before anything is measured.
+ */
+const WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP_SECONDS ?? 3);
+const WARM_UP_MIN_CALLS = 100;
 const MESSAGES = 30;
 const TIMELINE = 20;
 
 interface Scenario {
   name: string;
   call: () => Promise<unknown>;
+  /** CPU seconds used so far by the process that serves the calls, when it is a child of the bench. */
+  cpuSeconds?: () => number;
 }
 
 interface ReadMeasurement extends Measurement {
   perSecondByRound: number[];
   /** Document commands the store answered per call, whoever sent them (the service's background work included). */
   storeCommandsPerCall: number;
+  /** CPU milliseconds the serving process used per call of this scenario (its idle work included); NaN if unknown. */
+  serverCpuMsPerCall: number;
 }
 
 /**
- * Warms every scenario up at CONCURRENCY (connections, caches, JIT), then measures them round by round.
- * `storeCommands` reads the store's command counter before and after each scenario's share of a round.
+ * Warms every scenario up at CONCURRENCY (connections, caches, JIT) for WARM_UP_SECONDS, then measures
+ * them round by round.
+ * `storeCommands` reads the store's command counter, and each scenario's `cpuSeconds` its server's CPU
+ * time, before and after each scenario's share of a round.
  */
 async function measureAll(scenarios: Scenario[], storeCommands: () => Promise<number>): Promise<ReadMeasurement[]> {
   const runs = scenarios.map((s) => ({
@@ -54,12 +66,18 @@ async function measureAll(scenarios: Scenario[], storeCommands: () => Promise<nu
     seconds: 0,
     rounds: [] as number[],
     commands: 0,
+    cpu: 0,
   }));
-  for (const run of runs) await runConcurrently(WARM_UP, CONCURRENCY, async () => void (await run.call()));
+  for (const run of runs) {
+    const until = performance.now() + WARM_UP_SECONDS * 1000;
+    do await runConcurrently(WARM_UP_MIN_CALLS, CONCURRENCY, async () => void (await run.call()));
+    while (performance.now() < until);
+  }
   const perRound = Math.ceil(REQUESTS / ROUNDS);
   for (let round = 0; round < ROUNDS; round++) {
     for (const run of runs) {
       const commandsBefore = await storeCommands();
+      const cpuBefore = run.cpuSeconds?.() ?? Number.NaN;
       const started = performance.now();
       await runConcurrently(perRound, CONCURRENCY, async () => {
         const t = performance.now();
@@ -67,6 +85,7 @@ async function measureAll(scenarios: Scenario[], storeCommands: () => Promise<nu
         run.latencies.push(performance.now() - t);
       });
       const seconds = (performance.now() - started) / 1000;
+      run.cpu += (run.cpuSeconds?.() ?? Number.NaN) - cpuBefore;
       run.commands += (await storeCommands()) - commandsBefore;
       run.seconds += seconds;
       run.rounds.push(perRound / seconds);
@@ -76,6 +95,7 @@ async function measureAll(scenarios: Scenario[], storeCommands: () => Promise<nu
     ...summarize(run.name, run.latencies, run.seconds),
     perSecondByRound: run.rounds,
     storeCommandsPerCall: run.commands / (perRound * ROUNDS),
+    serverCpuMsPerCall: (run.cpu * 1000) / (perRound * ROUNDS),
   }));
 }
 
@@ -159,12 +179,23 @@ async function main(): Promise<void> {
       API_RATE_LIMIT_PER_SECOND: '1000000',
       API_RATE_LIMIT_BURST: '1000000',
     };
-    // The service runs in a process of its own, as deployed; so do the transport baselines below.
-    const { targets: service, ready } = await ChildTargets.start('service-child.js', env, 'ports', {
-      BENCH_SERVICE: 'conversation',
-    });
-    closers.push(() => service.stop());
-    const servicePorts = ready.ports as { grpc: number; http: number };
+    // The service runs in a process of its own, as deployed; so do the transport baselines below. Two
+    // replicas of it serve the same data: one as measured against the goal, one with the OpenTelemetry
+    // SDK loaded (`--require @omni/telemetry/register`, as `npm start` and the image run it, no exporter
+    // configured), so the SDK's cost is measured in the same rounds.
+    const startService = async (execArgv: string[]) => {
+      const { targets, ready } = await ChildTargets.start(
+        'service-child.js',
+        env,
+        'ports',
+        { BENCH_SERVICE: 'conversation' },
+        execArgv,
+      );
+      closers.push(() => targets.stop());
+      return { targets, ports: ready.ports as { grpc: number; http: number } };
+    };
+    const service = await startService([]);
+    const traced = await startService(['--require', require.resolve('@omni/telemetry/register')]);
     const firstMessage = await seed(stack.kafkaBrokers, prefix);
     const mongo = await MongoClient.connect(stack.mongoUri);
     closers.push(() => mongo.close());
@@ -185,18 +216,23 @@ async function main(): Promise<void> {
     const keyStore = { collection: <T extends Document>(name: string) => db.collection<T>(name) };
     const { key } = await issueApiKey(keyStore, { tenantId: 'shop', role: 'agent', name: 'bench' });
 
-    const client = new ConversationServiceClient(`127.0.0.1:${servicePorts.grpc}`, credentials.createInsecure());
-    closers.push(() => client.close());
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${key}`);
     const getRequest = GetConversationRequest.fromPartial({ conversationId, timelinePageSize: TIMELINE });
-    const grpcGet = () =>
-      new Promise<GetConversationResponse>((resolve, reject) =>
-        client.getConversation(getRequest, metadata, (e: ServiceError | null, r: GetConversationResponse) =>
-          e ? reject(e) : resolve(r),
-        ),
-      );
+    const grpcGetter = (port: number) => {
+      const client = new ConversationServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
+      closers.push(() => client.close());
+      return () =>
+        new Promise<GetConversationResponse>((resolve, reject) =>
+          client.getConversation(getRequest, metadata, (e: ServiceError | null, r: GetConversationResponse) =>
+            e ? reject(e) : resolve(r),
+          ),
+        );
+    };
+    const grpcGet = grpcGetter(service.ports.grpc);
+    const tracedGrpcGet = grpcGetter(traced.ports.grpc);
     const sample = await grpcGet();
+    if ((await tracedGrpcGet()).timeline.length !== TIMELINE) throw new Error('the traced replica answers otherwise');
     if (sample.timeline.length !== TIMELINE) throw new Error(`timeline has ${sample.timeline.length} entries`);
     const responseBytes = Buffer.from(ConversationServiceService.getConversation.responseSerialize(sample));
 
@@ -205,7 +241,7 @@ async function main(): Promise<void> {
     // the same protobuf response; the bare express request carries the same Authorization header.
     const restPath = `/v1/conversations/${conversationId}?timeline_page_size=${TIMELINE}`;
     const authorization = { authorization: `Bearer ${key}` };
-    const restBody = await httpGet(new Agent({ keepAlive: true }), servicePorts.http, restPath, authorization);
+    const restBody = await httpGet(new Agent({ keepAlive: true }), service.ports.http, restPath, authorization);
     const { targets: baselines, ready: baselineReady } = await ChildTargets.start(
       'read-baselines-child.js',
       {},
@@ -249,21 +285,49 @@ async function main(): Promise<void> {
           call: () => httpGet(agent, baselinePorts.bare, '/bare', authorization),
         },
         { name: 'baseline: raw findOne by _id', call: () => conversations.findOne({ _id: conversationId }) },
-        { name: `gRPC GetConversation + ${TIMELINE} timeline`, call: grpcGet },
+        {
+          name: `gRPC GetConversation + ${TIMELINE} timeline`,
+          call: grpcGet,
+          cpuSeconds: () => service.targets.cpuSeconds(),
+        },
         {
           name: `REST GET conversation + ${TIMELINE} timeline`,
-          call: () => httpGet(agent, servicePorts.http, restPath, authorization),
+          call: () => httpGet(agent, service.ports.http, restPath, authorization),
+          cpuSeconds: () => service.targets.cpuSeconds(),
+        },
+        {
+          name: 'gRPC, OpenTelemetry SDK loaded',
+          call: tracedGrpcGet,
+          cpuSeconds: () => traced.targets.cpuSeconds(),
+        },
+        {
+          name: 'REST, OpenTelemetry SDK loaded',
+          call: () => httpGet(agent, traced.ports.http, restPath, authorization),
+          cpuSeconds: () => traced.targets.cpuSeconds(),
         },
       ],
       () => storeCommandCount(db),
-    )) as [ReadMeasurement, ReadMeasurement, ReadMeasurement, ReadMeasurement, ReadMeasurement];
+    )) as [ReadMeasurement, ReadMeasurement, ReadMeasurement, ...ReadMeasurement[]];
     const load = { before: loadBefore, after: loadavg() };
     printTable(rows);
-    const [echoRow, bareRow, findRow, grpcRow, restRow] = rows;
+    const [echoRow, bareRow, findRow, grpcRow, restRow, tracedGrpcRow, tracedRestRow] = rows as [
+      ReadMeasurement,
+      ReadMeasurement,
+      ReadMeasurement,
+      ReadMeasurement,
+      ReadMeasurement,
+      ReadMeasurement,
+      ReadMeasurement,
+    ];
     // Each transport against the lower of its own baseline and the database's: the floor a read could reach.
     const grpcBase = echoRow.perSecond < findRow.perSecond ? echoRow : findRow;
     const restBase = bareRow.perSecond < findRow.perSecond ? bareRow : findRow;
     const ratios = { grpc: grpcRow.perSecond / grpcBase.perSecond, rest: restRow.perSecond / restBase.perSecond };
+    const tracedRatios = {
+      grpc: tracedGrpcRow.perSecond / grpcBase.perSecond,
+      rest: tracedRestRow.perSecond / restBase.perSecond,
+    };
+    const cpuText = (row: ReadMeasurement) => row.serverCpuMsPerCall.toFixed(2);
     // Adjacent measurements share the machine's load of the moment: the per-round ratio is the steadier figure.
     const roundRatios = {
       grpc: medianRoundRatio(grpcRow, echoRow, findRow),
@@ -285,17 +349,23 @@ async function main(): Promise<void> {
         `(${(ceilings.rest / restBase.perSecond).toFixed(2)}); the endpoints reach ${ofCeiling.grpc.toFixed(2)} / ` +
         `${ofCeiling.rest.toFixed(2)} of that\n` +
         `response: ${responseBytes.length} bytes protobuf, ${restBody.length} bytes JSON; concurrency ${CONCURRENCY}, ` +
-        `${ROUNDS} interleaved rounds; load average before ${loadText(load.before)}, after ${loadText(load.after)}\n` +
-        `store commands per call: ${rows.map((row) => `${row.scenario} ${row.storeCommandsPerCall.toFixed(2)}`).join('; ')}\n`,
+        `${ROUNDS} interleaved rounds after ${WARM_UP_SECONDS} s of warm-up each; load average before ${loadText(load.before)}, after ${loadText(load.after)}\n` +
+        `store commands per call: ${rows.map((row) => `${row.scenario} ${row.storeCommandsPerCall.toFixed(2)}`).join('; ')}\n` +
+        `with the OpenTelemetry SDK loaded (no exporter): gRPC ${tracedRatios.grpc.toFixed(2)}, REST ` +
+        `${tracedRatios.rest.toFixed(2)} of the same baselines\n` +
+        `service CPU per call (ms): gRPC ${cpuText(grpcRow)}, REST ${cpuText(restRow)}; with the SDK ` +
+        `${cpuText(tracedGrpcRow)} and ${cpuText(tracedRestRow)}\n`,
     );
     writeResults('read', {
       requests: REQUESTS,
       concurrency: CONCURRENCY,
       rounds: ROUNDS,
+      warmUpSeconds: WARM_UP_SECONDS,
       load,
       rows,
       ratios,
       roundRatios,
+      tracedRatios,
       ceilings,
       ofCeiling,
     });
