@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { credentials, Metadata, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
@@ -51,6 +52,8 @@ interface ReadMeasurement extends Measurement {
   storeCommandsPerCall: number;
   /** CPU milliseconds the serving process used per call of this scenario (its idle work included); NaN if unknown. */
   serverCpuMsPerCall: number;
+  /** Share of the machine's CPU time (all cores) that was busy during this scenario, from /proc/stat; NaN if unknown. */
+  machineBusy: number;
 }
 
 /**
@@ -67,6 +70,8 @@ async function measureAll(scenarios: Scenario[], storeCommands: () => Promise<nu
     rounds: [] as number[],
     commands: 0,
     cpu: 0,
+    busy: 0,
+    total: 0,
   }));
   for (const run of runs) {
     const until = performance.now() + WARM_UP_SECONDS * 1000;
@@ -78,6 +83,7 @@ async function measureAll(scenarios: Scenario[], storeCommands: () => Promise<nu
     for (const run of runs) {
       const commandsBefore = await storeCommands();
       const cpuBefore = run.cpuSeconds?.() ?? Number.NaN;
+      const machineBefore = machineTicks();
       const started = performance.now();
       await runConcurrently(perRound, CONCURRENCY, async () => {
         const t = performance.now();
@@ -86,6 +92,9 @@ async function measureAll(scenarios: Scenario[], storeCommands: () => Promise<nu
       });
       const seconds = (performance.now() - started) / 1000;
       run.cpu += (run.cpuSeconds?.() ?? Number.NaN) - cpuBefore;
+      const machineAfter = machineTicks();
+      run.busy += machineAfter.busy - machineBefore.busy;
+      run.total += machineAfter.total - machineBefore.total;
       run.commands += (await storeCommands()) - commandsBefore;
       run.seconds += seconds;
       run.rounds.push(perRound / seconds);
@@ -96,7 +105,19 @@ async function measureAll(scenarios: Scenario[], storeCommands: () => Promise<nu
     perSecondByRound: run.rounds,
     storeCommandsPerCall: run.commands / (perRound * ROUNDS),
     serverCpuMsPerCall: (run.cpu * 1000) / (perRound * ROUNDS),
+    machineBusy: run.busy / run.total,
   }));
+}
+
+/** The machine's CPU ticks since boot, all cores: busy (everything but idle and I/O wait) and total. */
+function machineTicks(): { busy: number; total: number } {
+  try {
+    const cpu = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+    const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: total - (cpu[3] ?? 0) - (cpu[4] ?? 0), total };
+  } catch {
+    return { busy: Number.NaN, total: Number.NaN };
+  }
 }
 
 /** The median over rounds of a scenario's rate against the lower of two baselines in the same round. */
@@ -279,12 +300,22 @@ async function main(): Promise<void> {
         {
           name: 'baseline: grpc-js echo (same bytes)',
           call: () => new Promise((r, j) => echoClient.echo(getRequest, metadata, (e, v) => (e ? j(e) : r(v)))),
+          cpuSeconds: () => baselines.cpuSeconds(),
         },
         {
           name: 'baseline: bare express (same body)',
           call: () => httpGet(agent, baselinePorts.bare, '/bare', authorization),
+          cpuSeconds: () => baselines.cpuSeconds(),
         },
-        { name: 'baseline: raw findOne by _id', call: () => conversations.findOne({ _id: conversationId }) },
+        {
+          name: 'baseline: raw findOne by _id',
+          call: () => conversations.findOne({ _id: conversationId }),
+          // The bench's own process is the findOne's client: the driver's share of a call.
+          cpuSeconds: () => {
+            const { user, system } = process.cpuUsage();
+            return (user + system) / 1e6;
+          },
+        },
         {
           name: `gRPC GetConversation + ${TIMELINE} timeline`,
           call: grpcGet,
@@ -353,8 +384,10 @@ async function main(): Promise<void> {
         `store commands per call: ${rows.map((row) => `${row.scenario} ${row.storeCommandsPerCall.toFixed(2)}`).join('; ')}\n` +
         `with the OpenTelemetry SDK loaded (no exporter): gRPC ${tracedRatios.grpc.toFixed(2)}, REST ` +
         `${tracedRatios.rest.toFixed(2)} of the same baselines\n` +
-        `service CPU per call (ms): gRPC ${cpuText(grpcRow)}, REST ${cpuText(restRow)}; with the SDK ` +
-        `${cpuText(tracedGrpcRow)} and ${cpuText(tracedRestRow)}\n`,
+        `machine CPU busy: ${rows.map((row) => `${row.scenario} ${(row.machineBusy * 100).toFixed(0)}%`).join('; ')}\n` +
+        `server CPU per call (ms): gRPC ${cpuText(grpcRow)}, REST ${cpuText(restRow)}; with the SDK ` +
+        `${cpuText(tracedGrpcRow)} and ${cpuText(tracedRestRow)}; echo ${cpuText(echoRow)}, bare express ` +
+        `${cpuText(bareRow)}, the raw findOne's client ${cpuText(findRow)}\n`,
     );
     writeResults('read', {
       requests: REQUESTS,
