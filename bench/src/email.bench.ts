@@ -4,7 +4,7 @@ import { createTransport } from 'nodemailer';
 import { type BenchStack, runBench, withBenchStack, writeResults } from './bench-env';
 import { ChildTargets } from './child-targets';
 import { kafkaBaseline } from './kafka-baseline';
-import { type Measurement, printTable, runConcurrently, summarize } from './stats';
+import { type Measurement, machineTicks, printTable, runConcurrently, summarize } from './stats';
 import { rawStoreBaseline, storeCommandCount } from './store-baseline';
 import { VisibilityWatcher } from './visibility-watcher';
 
@@ -28,6 +28,13 @@ interface EmailRun {
   email: Measurement;
   /** Document commands the store answered per mail (ingest and conversation together). */
   storeCommandsPerMail: number;
+  /**
+   * CPU milliseconds per mail, from the first send until the last mail was visible: each service's
+   * process, and the whole machine (Kafka, FerretDB, PostgreSQL and this process's SMTP client too).
+   */
+  cpuMsPerMail: { ingest: number; conversation: number; machine: number };
+  /** Share of the machine's CPU time (all cores) that was busy meanwhile. */
+  machineBusy: number;
 }
 
 async function emailScenario({ env, mongoUri, dbName }: BenchStack): Promise<EmailRun> {
@@ -49,6 +56,8 @@ async function emailScenario({ env, mongoUri, dbName }: BenchStack): Promise<Ema
     ignoreTLS: true,
   });
 
+  const cpuBefore = { ingest: ingest.targets.cpuSeconds(), conversation: conversation.targets.cpuSeconds() };
+  const machineBefore = machineTicks();
   const started = performance.now();
   await runConcurrently(COUNT, CONCURRENCY, async (i) => {
     const messageId = `bench-${i}-${started.toFixed(0)}@bench.example`;
@@ -66,6 +75,15 @@ async function emailScenario({ env, mongoUri, dbName }: BenchStack): Promise<Ema
   });
   await watcher.drain(600_000);
   const seconds = (performance.now() - started) / 1000;
+  const machineAfter = machineTicks();
+  const perMail = (cpuSeconds: number) => (cpuSeconds * 1000) / COUNT;
+  const cpuMsPerMail = {
+    ingest: perMail(ingest.targets.cpuSeconds() - cpuBefore.ingest),
+    conversation: perMail(conversation.targets.cpuSeconds() - cpuBefore.conversation),
+    // /proc/stat counts ticks of every core: USER_HZ (100) a second each.
+    machine: perMail((machineAfter.busy - machineBefore.busy) / 100),
+  };
+  const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total);
   // The count's own serverStatus is not a document command.
   const commands = (await storeCommandCount(mongo.db(dbName))) - commandsBefore - watcher.queries;
   transport.close();
@@ -76,6 +94,8 @@ async function emailScenario({ env, mongoUri, dbName }: BenchStack): Promise<Ema
     ingestOnly: summarize('email: SMTP send → 250 (ingest)', acceptLatencies, (lastAccept - started) / 1000),
     email: summarize('email: SMTP accept → visible in thread', watcher.latencies, seconds),
     storeCommandsPerMail: commands / COUNT,
+    cpuMsPerMail,
+    machineBusy,
   };
 }
 
@@ -85,7 +105,7 @@ runBench(() =>
     const mongo = await MongoClient.connect(stack.mongoUri);
     const store = await rawStoreBaseline(mongo.db(stack.dbName), COUNT * 10, CONCURRENCY);
     await mongo.close();
-    const { ingestOnly, email, storeCommandsPerMail } = await emailScenario(stack);
+    const { ingestOnly, email, storeCommandsPerMail, cpuMsPerMail, machineBusy } = await emailScenario(stack);
     printTable([baseline, store, ingestOnly, email]);
     const ratio = email.perSecond / baseline.perSecond;
     // What the store alone allows for the commands one mail needs: the email path cannot beat it.
@@ -94,7 +114,10 @@ runBench(() =>
     process.stdout.write(
       `\nthroughput ratio email / raw kafka: ${ratio.toFixed(2)} (goal ≥ 0.50)\n` +
         `store commands per mail: ${storeCommandsPerMail.toFixed(1)}; raw store ${store.perSecond.toFixed(0)} ` +
-        `commands/s → store-bound ceiling ${storeCeiling.toFixed(1)} mails/s; email reaches ${storeRatio.toFixed(2)} of it\n`,
+        `commands/s → store-bound ceiling ${storeCeiling.toFixed(1)} mails/s; email reaches ${storeRatio.toFixed(2)} of it\n` +
+        `CPU per mail (ms): ingest-email ${cpuMsPerMail.ingest.toFixed(1)}, conversation ` +
+        `${cpuMsPerMail.conversation.toFixed(1)}, whole machine ${cpuMsPerMail.machine.toFixed(1)} ` +
+        `(busy ${(machineBusy * 100).toFixed(0)}% of its cores)\n`,
     );
     writeResults('email', {
       count: COUNT,
@@ -104,6 +127,8 @@ runBench(() =>
       ingestOnly,
       email,
       storeCommandsPerMail,
+      cpuMsPerMail,
+      machineBusy,
       storeCeiling,
       ratio,
       storeRatio,

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { credentials, Metadata, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
@@ -22,7 +21,7 @@ import pino from 'pino';
 import { runBench, writeResults } from './bench-env';
 import { ChildTargets } from './child-targets';
 import { ECHO_DEFINITION } from './read-baselines-child';
-import { type Measurement, printTable, runConcurrently, summarize } from './stats';
+import { type Measurement, machineTicks, printTable, runConcurrently, summarize } from './stats';
 import { storeCommandCount } from './store-baseline';
 
 const REQUESTS = Number(process.env.BENCH_READS ?? 2000);
@@ -107,17 +106,6 @@ async function measureAll(scenarios: Scenario[], storeCommands: () => Promise<nu
     serverCpuMsPerCall: (run.cpu * 1000) / (perRound * ROUNDS),
     machineBusy: run.busy / run.total,
   }));
-}
-
-/** The machine's CPU ticks since boot, all cores: busy (everything but idle and I/O wait) and total. */
-function machineTicks(): { busy: number; total: number } {
-  try {
-    const cpu = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
-    const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
-    return { busy: total - (cpu[3] ?? 0) - (cpu[4] ?? 0), total };
-  } catch {
-    return { busy: Number.NaN, total: Number.NaN };
-  }
 }
 
 /** The median over rounds of a scenario's rate against the lower of two baselines in the same round. */

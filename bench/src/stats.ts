@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** Percentile of an ascending list of numbers (nearest rank). */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -51,4 +53,15 @@ export function printTable(rows: Measurement[]): void {
   const format = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ');
   process.stdout.write(`${format(header)}\n${format(widths.map((w) => '-'.repeat(w)))}\n`);
   for (const line of lines) process.stdout.write(`${format(line)}\n`);
+}
+
+/** The machine's CPU ticks since boot, all cores: busy (everything but idle and I/O wait) and total. */
+export function machineTicks(): { busy: number; total: number } {
+  try {
+    const cpu = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+    const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: total - (cpu[3] ?? 0) - (cpu[4] ?? 0), total };
+  } catch {
+    return { busy: Number.NaN, total: Number.NaN };
+  }
 }
