@@ -49,6 +49,26 @@ describe('kafkajs log lines in the service log', () => {
     expect(crash).toMatchObject({ level: 'error' });
   });
 
+  it('logs a consumer crash on an answer kafkajs retries, and its restart, at warn', () => {
+    const [crash] = logged(
+      logLevel.ERROR,
+      "Crash: KafkaJSProtocolError: The coordinator is loading and hence can't process requests for this group",
+      { groupId: 'routing', retryCount: 0 },
+    );
+    expect(crash).toMatchObject({ level: 'warn', groupId: 'routing' });
+    expect(logged(logLevel.ERROR, 'Restarting the consumer in 300ms')[0]).toMatchObject({ level: 'warn' });
+  });
+
+  it('keeps a consumer crash on anything else at error', () => {
+    for (const message of [
+      'Crash: KafkaJSConnectionError: Connection error: write after end',
+      'Crash: KafkaJSNumberOfRetriesExceeded: The group coordinator is not available',
+      'Crash: KafkaJSProtocolError: The coordinator is not aware of this member',
+    ]) {
+      expect(logged(logLevel.ERROR, message)[0]).toMatchObject({ level: 'error' });
+    }
+  });
+
   it('passes warnings and info through at their own level', () => {
     expect(logged(logLevel.WARN, 'The group is rebalancing, re-joining')[0]).toMatchObject({ level: 'warn' });
     expect(logged(logLevel.INFO, 'Consumer has joined the group')[0]).toMatchObject({ level: 'info' });

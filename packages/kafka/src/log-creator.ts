@@ -46,6 +46,20 @@ export function responseErrorLevel(errors: readonly ProtocolError[] = protocolEr
   return (error) => levels.get(error) ?? 'error';
 }
 
+/**
+ * The level of a kafkajs error line: a broker's error answer by `answerLevel`; a consumer's crash
+ * on such an answer that kafkajs retries (a coordinator still loading when a cold broker starts)
+ * at warn, and so the restart that follows (kafkajs restarts only after a retriable crash). A crash
+ * on anything else (a lost connection, retries run out, a non-retriable answer) stays an error.
+ */
+function errorLineLevel(message: string, error: unknown, answerLevel: (error: string) => Method): Method {
+  if (message.startsWith('Response ') && typeof error === 'string') return answerLevel(error);
+  const crash = /^Crash: KafkaJSProtocolError: (.*)$/s.exec(message);
+  if (crash?.[1] !== undefined) return answerLevel(crash[1]) === 'error' ? 'error' : 'warn';
+  if (message.startsWith('Restarting the consumer in ')) return 'warn';
+  return 'error';
+}
+
 /** Routes kafkajs's own log lines into the service's JSON logger. */
 export function pinoLogCreator(logger: Logger): logCreator {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
@@ -54,9 +68,7 @@ export function pinoLogCreator(logger: Logger): logCreator {
     ({ level, log }) => {
       const { message, timestamp: _timestamp, logger: _name, ...rest } = log;
       let method = LEVELS[level] ?? 'info';
-      if (method === 'error' && message.startsWith('Response ') && typeof rest.error === 'string') {
-        method = answerLevel(rest.error);
-      }
+      if (method === 'error') method = errorLineLevel(message, rest.error, answerLevel);
       kafkaLogger[method](rest, message);
     };
 }
