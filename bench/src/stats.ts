@@ -55,12 +55,16 @@ export function printTable(rows: Measurement[]): void {
   for (const line of lines) process.stdout.write(`${format(line)}\n`);
 }
 
-/** The machine's CPU ticks since boot, all cores: busy (everything but idle and I/O wait) and total. */
+/**
+ * The machine's CPU ticks since boot, all cores: busy (user, nice, system, irq, softirq: work done
+ * here) and total (also idle, I/O wait and steal, the time a virtual machine's host kept for others).
+ */
 export function machineTicks(): { busy: number; total: number } {
   try {
     const cpu = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
-    const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
-    return { busy: total - (cpu[3] ?? 0) - (cpu[4] ?? 0), total };
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = cpu;
+    const busy = user + nice + system + irq + softirq;
+    return { busy, total: busy + idle + iowait + steal };
   } catch {
     return { busy: Number.NaN, total: Number.NaN };
   }
