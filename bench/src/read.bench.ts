@@ -283,7 +283,7 @@ async function main(): Promise<void> {
     closers.push(() => agent.destroy());
 
     const loadBefore = loadavg();
-    const rows = (await measureAll(
+    const rows = await measureAll(
       [
         {
           name: 'baseline: grpc-js echo (same bytes)',
@@ -326,7 +326,7 @@ async function main(): Promise<void> {
         },
       ],
       () => storeCommandCount(db),
-    )) as [ReadMeasurement, ReadMeasurement, ReadMeasurement, ...ReadMeasurement[]];
+    );
     const load = { before: loadBefore, after: loadavg() };
     printTable(rows);
     const [echoRow, bareRow, findRow, grpcRow, restRow, tracedGrpcRow, tracedRestRow] = rows as [

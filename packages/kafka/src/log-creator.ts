@@ -37,7 +37,7 @@ function protocolErrors(): ProtocolError[] {
  * debug, a retriable answer to warn; anything else stays an error, and so does a retry that
  * gives up (kafkajs then throws, and the consumer or producer logs that).
  */
-export function responseErrorLevel(errors: readonly ProtocolError[] = protocolErrors()): (error: string) => Method {
+function responseErrorLevel(errors: readonly ProtocolError[]): (error: string) => Method {
   const levels = new Map<string, Method>();
   for (const e of errors) {
     if (e.type === 'REBALANCE_IN_PROGRESS') levels.set(e.message, 'debug');
@@ -63,7 +63,7 @@ function errorLineLevel(message: string, error: unknown, answerLevel: (error: st
 /** Routes kafkajs's own log lines into the service's JSON logger. */
 export function pinoLogCreator(logger: Logger): logCreator {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
-  const answerLevel = responseErrorLevel();
+  const answerLevel = responseErrorLevel(protocolErrors());
   return () =>
     ({ level, log }) => {
       const { message, timestamp: _timestamp, logger: _name, ...rest } = log;

@@ -6,7 +6,7 @@ const SAMPLED_PARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
 
 let sdk: NodeSDK | undefined;
 
-async function start(env: NodeJS.ProcessEnv): Promise<void> {
+function start(env: NodeJS.ProcessEnv): void {
   sdk = startTelemetry({ ...env });
   expect(sdk).toBeDefined();
 }
@@ -35,8 +35,8 @@ function outgoingHeaders(span: Span): Record<string, string> {
 }
 
 describe('telemetry without an exporter', () => {
-  it('gives every request a trace id that logs and Kafka headers carry, without recording the span', async () => {
-    await start({});
+  it('gives every request a trace id that logs and Kafka headers carry, without recording the span', () => {
+    start({});
     const span = rootSpan();
     expect(span.isRecording()).toBe(false);
     const { traceId } = span.spanContext();
@@ -47,8 +47,8 @@ describe('telemetry without an exporter', () => {
     span.end();
   });
 
-  it('continues a trace that came in sampled from a service that exports, so it is not cut', async () => {
-    await start({});
+  it('continues a trace that came in sampled from a service that exports, so it is not cut', () => {
+    start({});
     const span = childOfIncoming(SAMPLED_PARENT);
     expect(span.isRecording()).toBe(true);
     expect(span.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
@@ -56,8 +56,8 @@ describe('telemetry without an exporter', () => {
     span.end();
   });
 
-  it('lets OTEL_TRACES_SAMPLER choose otherwise', async () => {
-    await start({ OTEL_TRACES_SAMPLER: 'always_on' });
+  it('lets OTEL_TRACES_SAMPLER choose otherwise', () => {
+    start({ OTEL_TRACES_SAMPLER: 'always_on' });
     const span = rootSpan();
     expect(span.isRecording()).toBe(true);
     span.end();
@@ -69,8 +69,8 @@ describe('telemetry without an exporter', () => {
 });
 
 describe('telemetry with an exporter', () => {
-  it('records requests that start here', async () => {
-    await start({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:9/v1/traces' });
+  it('records requests that start here', () => {
+    start({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:9/v1/traces' });
     const span = rootSpan();
     expect(span.isRecording()).toBe(true);
     // Left open: only ended spans are exported, and nothing listens at that endpoint.
@@ -80,8 +80,8 @@ describe('telemetry with an exporter', () => {
 describe('commandShape (db.query.text of a store command)', () => {
   const command = { find: 'customers', filter: { _id: 'cus_1', email: 'ada@example.com' }, limit: 1 };
 
-  it('keeps the shape and hides every value in a recorded span', async () => {
-    await start({});
+  it('keeps the shape and hides every value in a recorded span', () => {
+    start({});
     const span = childOfIncoming(SAMPLED_PARENT);
     const text = context.with(trace.setSpan(ROOT_CONTEXT, span), () => commandShape(command));
     expect(text).toBe('{"find":"?","filter":{"_id":"?","email":"?"},"limit":"?"}');
@@ -89,8 +89,8 @@ describe('commandShape (db.query.text of a store command)', () => {
     span.end();
   });
 
-  it('builds nothing for a span that is not recorded', async () => {
-    await start({});
+  it('builds nothing for a span that is not recorded', () => {
+    start({});
     const span = rootSpan();
     expect(context.with(trace.setSpan(ROOT_CONTEXT, span), () => commandShape(command))).toBe('');
     expect(commandShape(command)).toBe('');
