@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { whileTopicsSettle } from '@omni/kafka';
+import { checkPendingRequestsOnlyWhileWaiting, whileTopicsSettle } from '@omni/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import { type Measurement, runConcurrently, summarize } from './stats';
 
@@ -14,6 +14,8 @@ export async function kafkaBaseline(
   concurrency: number,
   size: number,
 ): Promise<Measurement> {
+  // The same client as the services': with kafkajs's idle-timer fix they apply too.
+  checkPendingRequestsOnlyWhileWaiting();
   const kafka = new Kafka({ brokers, clientId: 'bench-baseline', logLevel: logLevel.NOTHING });
   const topic = `bench-baseline-${randomBytes(4).toString('hex')}`;
   const admin = kafka.admin();

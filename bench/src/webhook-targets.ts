@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import { checkPendingRequestsOnlyWhileWaiting } from '@omni/kafka';
 import express from 'express';
 import { Kafka, logLevel } from 'kafkajs';
 import { serveChild } from './child-targets';
@@ -32,6 +33,8 @@ async function bareExpress() {
 
 /** Baseline 2: the same, plus one kafkajs send per request (acks=all), answered after the ack. */
 async function kafkaExpress(brokers: string[]) {
+  // The same client as the services': with kafkajs's idle-timer fix they apply too.
+  checkPendingRequestsOnlyWhileWaiting();
   const kafka = new Kafka({ brokers, clientId: 'bench-webhook-baseline', logLevel: logLevel.NOTHING });
   const topic = `bench-webhook-baseline-${randomBytes(4).toString('hex')}`;
   const admin = kafka.admin();

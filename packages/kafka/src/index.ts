@@ -10,4 +10,5 @@ export { EventProducer, type OutgoingEvent, PublishTimeoutError } from './event-
 export { whileTopicsSettle } from './fresh-topic';
 export { KafkaClient, type KafkaSettings, type TopicSpec } from './kafka-client';
 export { inKeyOrder } from './key-order';
+export { checkPendingRequestsOnlyWhileWaiting } from './request-queue-timers';
 export { contextFromHeaders, headerString, traceHeaders } from './trace-headers';

@@ -7,6 +7,7 @@ import { EventProducer } from './event-producer';
 import { whileTopicsSettle } from './fresh-topic';
 import { KafkaMetrics } from './kafka-metrics';
 import { kafkaLogLevel, pinoLogCreator } from './log-creator';
+import { checkPendingRequestsOnlyWhileWaiting } from './request-queue-timers';
 import { withinMs } from './within-ms';
 
 export interface KafkaSettings {
@@ -42,6 +43,7 @@ export class KafkaClient {
   private probeAdmin?: Admin;
 
   constructor(private readonly settings: KafkaSettings) {
+    checkPendingRequestsOnlyWhileWaiting();
     this.kafka = new Kafka({
       clientId: settings.clientId,
       brokers: settings.brokers,
