@@ -32,6 +32,10 @@ export class SenderIdentity {
     const known = await this.deps.identities.find(tenantId, sender.identity);
     const tokenOwner = await this.tokenOwner(message);
     if (known) {
+      // Taken as the identity names it, without reading the customer: a merge re-points the loser's
+      // identities right after marking it, and a message that comes in between is carried to the
+      // winner by the check after its write (MergeFollower.settle), as one racing this read would be.
+      if (!tokenOwner) return known.customerId;
       const customerId = await this.deps.follower.customerOf(tenantId, known.customerId);
       if (tokenOwner && tokenOwner.customerId !== customerId) {
         await this.deps.suggestions.suggest({
