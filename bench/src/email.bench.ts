@@ -150,7 +150,7 @@ const ms = (value: number) => value.toFixed(1);
 function cpuText({ machine, bench, services, machineBusy }: CpuPerMail): string {
   const each = Object.entries(services).map(([name, value]) => `${name} ${ms(value)}`);
   const busy = (machineBusy * 100).toFixed(0);
-  return `${each.join(', ')}, SMTP client ${ms(bench)}, whole machine ${ms(machine)} (busy ${busy}% of its cores)`;
+  return `${each.join(', ')}, bench process ${ms(bench)}, whole machine ${ms(machine)} (busy ${busy}% of its cores)`;
 }
 
 runBench(() =>

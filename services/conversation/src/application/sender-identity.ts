@@ -37,7 +37,7 @@ export class SenderIdentity {
       // winner by the check after its write (MergeFollower.settle), as one racing this read would be.
       if (!tokenOwner) return known.customerId;
       const customerId = await this.deps.follower.customerOf(tenantId, known.customerId);
-      if (tokenOwner && tokenOwner.customerId !== customerId) {
+      if (tokenOwner.customerId !== customerId) {
         await this.deps.suggestions.suggest({
           tenantId,
           customerId: tokenOwner.customerId,
