@@ -14,7 +14,7 @@ export async function kafkaBaseline(
   concurrency: number,
   size: number,
 ): Promise<Measurement> {
-  // The same client as the services': with kafkajs's idle-timer fix they apply too.
+  // The services' own client: kafkajs with the idle-timer fix that @omni/kafka applies.
   checkPendingRequestsOnlyWhileWaiting();
   const kafka = new Kafka({ brokers, clientId: 'bench-baseline', logLevel: logLevel.NOTHING });
   const topic = `bench-baseline-${randomBytes(4).toString('hex')}`;

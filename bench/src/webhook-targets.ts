@@ -33,7 +33,7 @@ async function bareExpress() {
 
 /** Baseline 2: the same, plus one kafkajs send per request (acks=all), answered after the ack. */
 async function kafkaExpress(brokers: string[]) {
-  // The same client as the services': with kafkajs's idle-timer fix they apply too.
+  // The services' own client: kafkajs with the idle-timer fix that @omni/kafka applies.
   checkPendingRequestsOnlyWhileWaiting();
   const kafka = new Kafka({ brokers, clientId: 'bench-webhook-baseline', logLevel: logLevel.NOTHING });
   const topic = `bench-webhook-baseline-${randomBytes(4).toString('hex')}`;
