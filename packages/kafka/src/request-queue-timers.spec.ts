@@ -1,3 +1,4 @@
+import { waitFor } from '@omni/testing';
 import { checkPendingRequestsOnlyWhileWaiting } from './request-queue-timers';
 
 /** kafkajs's per-connection queue, driven here as a broker connection drives it. */
@@ -30,16 +31,12 @@ const answer = (correlationId: number) => queue.fulfillRequest({ correlationId, 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !condition(); ) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(5);
-  }
-}
-
 /** A look scheduled while requests waited may still fire once; after it none is armed again. */
 async function expectTimersToStop(): Promise<void> {
-  await until(() => queue.throttleCheckTimeoutId === null, 200);
+  await waitFor('the last scheduled look to fire', () => queue.throttleCheckTimeoutId === null, {
+    timeoutMs: 200,
+    intervalMs: 5,
+  });
   await sleep(20);
   expect(queue.throttleCheckTimeoutId).toBeNull();
 }
@@ -88,7 +85,7 @@ describe('requests that wait', () => {
     push(1);
     expect(sent).toEqual([]);
     expect(queue.throttleCheckTimeoutId).not.toBeNull();
-    await until(() => sent.length === 1);
+    await waitFor('the throttled request to go out', () => sent.length === 1, { timeoutMs: 2_000, intervalMs: 5 });
     answer(1);
     await expectTimersToStop();
   });
